@@ -1,0 +1,311 @@
+package org.cam4j.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.cam4j.Cam4jException;
+import org.cam4j.autodiff.BackwardPath;
+import org.cam4j.autodiff.GradientGraphBuilder;
+import org.cam4j.graph.LayerCatalog;
+import org.cam4j.graph.ModelGraph;
+import org.cam4j.graph.ModelLoadException;
+import org.cam4j.graph.ModelSignature;
+import org.cam4j.onnx.GraphProto;
+import org.cam4j.onnx.ModelProto;
+import org.cam4j.onnx.NodeProto;
+import org.cam4j.onnx.ValueInfoProto;
+
+/**
+ * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the
+ * ONNX Runtime sessions (cached per set of layers and input shape, so one session serves several
+ * layers and a warm model builds none). Thread-safe; close it to free native memory.
+ */
+public final class CamModel implements AutoCloseable {
+  private final ModelGraph graph;
+  private final ModelSignature signature;
+  private final OrtEnvironment env;
+  private final OrtSession.SessionOptions sessionOptions;
+  private final SessionCache<SessionKey> sessions;
+  private final Map<String, long[]> catalogShapes = new HashMap<>();
+  private volatile LayerCatalog catalog;
+  private volatile long classes = -1;
+
+  private record SessionKey(List<String> layers, List<Long> inputShape) {
+  }
+
+  private CamModel(ModelGraph graph, EngineOptions options) {
+    this.graph = graph;
+    this.signature = ModelSignature.of(graph);
+    this.env = OrtEnvironment.getEnvironment();
+    try {
+      this.sessionOptions = new OrtSession.SessionOptions();
+      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+      sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+    } catch (OrtException e) {
+      throw new Cam4jException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+    }
+    this.sessions = new SessionCache<>(options.maxCachedSessions());
+  }
+
+  public static CamModel load(Path path) {
+    return load(path, EngineOptions.defaults());
+  }
+
+  public static CamModel load(Path path, EngineOptions options) {
+    return new CamModel(ModelGraph.load(path), options);
+  }
+
+  public static CamModel of(ModelGraph graph, EngineOptions options) {
+    return new CamModel(graph, options);
+  }
+
+  public ModelGraph graph() {
+    return graph;
+  }
+
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  /** Number of classes the score holds per image. */
+  public long classes() {
+    layers();
+    return classes;
+  }
+
+  /** Layer discovery; the first call runs one probing forward pass. */
+  public LayerCatalog layers() {
+    LayerCatalog c = catalog;
+    if (c == null) {
+      synchronized (this) {
+        if (catalog == null) {
+          List<String> outputs = new ArrayList<>();
+          for (NodeProto n : graph.nodes()) {
+            if (!n.getOpType().equals("Constant")) {
+              outputs.addAll(n.getOutputList());
+            }
+          }
+          catalogShapes.putAll(ShapeProbe.probe(env, sessionOptions, graph,
+              signature.inputName(), signature.inputShape(1), outputs));
+          long[] score = catalogShapes.get(signature.score().name());
+          classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+          catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
+              classes);
+        }
+        c = catalog;
+      }
+    }
+    return c;
+  }
+
+  /** Plain forward pass: the pre-softmax scores [N, K]. */
+  public FloatTensor scores(FloatTensor input) {
+    checkInput(input);
+    if (mustSplit(input)) {
+      List<FloatTensor> rows = new ArrayList<>();
+      for (int i = 0; i < input.dim(0); i++) {
+        rows.add(scores(single(input, i)));
+      }
+      return flattenRows(FloatTensor.stack(rows));
+    }
+    SessionKey key = new SessionKey(List.of(), boxed(input.shape()));
+    OrtSession s = sessions.get(key, k -> createSession(forwardModel()));
+    String score = signature.score().name();
+    FloatTensor out = OrtRunner.run(env, s, Map.of(signature.inputName(), input), Set.of(score))
+        .get(score);
+    return asMatrix(out);
+  }
+
+  /**
+   * One forward+backward run: activations and gradients of the score for every layer.
+   *
+   * @param layers ONNX tensor names (resolve user input with {@link #layers()} first)
+   * @param seed what each row explains
+   */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed) {
+    checkInput(input);
+    if (seed.rows() != input.dim(0)) {
+      throw new IllegalArgumentException("the seed has " + seed.rows() + " rows for a batch of "
+          + input.dim(0));
+    }
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("no layer to explain");
+    }
+    List<String> unique = List.copyOf(new LinkedHashSet<>(layers));
+    if (mustSplit(input)) {
+      List<GradientResult> rows = new ArrayList<>();
+      for (int i = 0; i < input.dim(0); i++) {
+        rows.add(forwardBackward(single(input, i), unique, seed.row(i)));
+      }
+      return stackResults(rows, unique);
+    }
+    long k = classes();
+    SessionKey key = new SessionKey(List.copyOf(new TreeSet<>(unique)), boxed(input.shape()));
+    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.layers(),
+        input.shape())));
+    Map<String, FloatTensor> feeds = Map.of(
+        signature.inputName(), input,
+        GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
+            seed.seedMatrix((int) k)),
+        GradientGraphBuilder.TOP, FloatTensor.wrap(new long[] {seed.rows(), 1}, seed.topFlags()));
+    Set<String> wanted = new LinkedHashSet<>();
+    String scoreName = signature.score().name();
+    wanted.add(scoreName);
+    for (String l : unique) {
+      wanted.add(l);
+      wanted.add(GradientGraphBuilder.gradientName(l));
+    }
+    Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
+    FloatTensor scores = asMatrix(out.get(scoreName));
+    Map<String, FloatTensor> acts = new HashMap<>();
+    Map<String, FloatTensor> grads = new HashMap<>();
+    for (String l : unique) {
+      acts.put(l, out.get(l));
+      grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
+    }
+    return new GradientResult(scoreName, scores, explained(seed, scores), unique, acts, grads);
+  }
+
+  /** Sessions created so far; constant once the model is warm. */
+  public int sessionsCreated() {
+    return sessions.created();
+  }
+
+  private ModelProto forwardModel() {
+    String score = signature.score().name();
+    boolean exposed = graph.outputs().stream().anyMatch(o -> o.getName().equals(score));
+    if (exposed) {
+      return graph.proto();
+    }
+    GraphProto g = graph.proto().getGraph().toBuilder()
+        .addOutput(ValueInfoProto.newBuilder().setName(score)).build();
+    return graph.proto().toBuilder().setGraph(g).build();
+  }
+
+  private ModelProto gradientModel(List<String> layers, long[] inputShape) {
+    for (String l : layers) {
+      if (!graph.hasTensor(l)) {
+        throw new Cam4jException("the model has no tensor named '" + l + "'");
+      }
+    }
+    String score = signature.score().name();
+    BackwardPath path = BackwardPath.between(graph, layers, score);
+    Set<String> needed = new LinkedHashSet<>(path.tensorsNeedingShapes(graph));
+    needed.add(score);
+    Map<String, long[]> shapes;
+    if (inputShape[0] == 1 && catalogShapes.keySet().containsAll(needed)
+        && Arrays.equals(signature.inputShape(1), inputShape)) {
+      shapes = catalogShapes;
+    } else {
+      shapes = ShapeProbe.probe(env, sessionOptions, graph, signature.inputName(), inputShape,
+          needed);
+    }
+    return GradientGraphBuilder.build(graph, layers, score, shapes);
+  }
+
+  private OrtSession createSession(ModelProto model) {
+    try {
+      return env.createSession(model.toByteArray(), sessionOptions);
+    } catch (OrtException e) {
+      throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkInput(FloatTensor input) {
+    long[] s = input.shape();
+    long[] expected = signature.inputShape(s.length > 0 ? s[0] : 1);
+    if (!Arrays.equals(s, expected)) {
+      throw new IllegalArgumentException("input shape " + Arrays.toString(s) + " does not match"
+          + " the model's " + Arrays.toString(expected) + " (" + signature.layout() + ")");
+    }
+  }
+
+  private boolean mustSplit(FloatTensor input) {
+    return signature.fixedBatch() > 0 && input.dim(0) != signature.fixedBatch();
+  }
+
+  private static FloatTensor single(FloatTensor batch, int i) {
+    FloatTensor row = batch.row(i);
+    return FloatTensor.stack(List.of(row));
+  }
+
+  private static FloatTensor asMatrix(FloatTensor t) {
+    long n = t.dim(0);
+    return FloatTensor.wrap(new long[] {n, t.size() / n}, t.toArray());
+  }
+
+  private static FloatTensor flattenRows(FloatTensor stacked) {
+    long n = stacked.dim(0);
+    return FloatTensor.wrap(new long[] {n, stacked.size() / n}, stacked.toArray());
+  }
+
+  private static GradientResult stackResults(List<GradientResult> rows, List<String> layers) {
+    Map<String, FloatTensor> acts = new HashMap<>();
+    Map<String, FloatTensor> grads = new HashMap<>();
+    for (String l : layers) {
+      acts.put(l, concat(rows.stream().map(r -> r.activation(l)).toList()));
+      grads.put(l, concat(rows.stream().map(r -> r.gradient(l)).toList()));
+    }
+    int[] classes = rows.stream().mapToInt(r -> r.explainedClasses()[0]).toArray();
+    return new GradientResult(rows.get(0).scoreTensor(),
+        concat(rows.stream().map(GradientResult::scores).toList()), classes, layers, acts, grads);
+  }
+
+  /** Concatenates batch-1 tensors along the batch axis. */
+  private static FloatTensor concat(List<FloatTensor> parts) {
+    return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
+  }
+
+  private static int[] explained(ScoreSeed seed, FloatTensor scores) {
+    int n = (int) scores.dim(0);
+    int k = scores.size() / n;
+    int[] out = new int[n];
+    float[] m = seed.seedMatrix(k);
+    for (int r = 0; r < n; r++) {
+      out[r] = seed.isTop(r) ? argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
+    }
+    return out;
+  }
+
+  private static int argmax(FloatTensor t, int offset, int k) {
+    int best = 0;
+    for (int j = 1; j < k; j++) {
+      if (t.get(offset + j) > t.get(offset + best)) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  private static int oneHotIndex(float[] m, int offset, int k) {
+    int index = -1;
+    for (int j = 0; j < k; j++) {
+      if (m[offset + j] == 1f && index < 0) {
+        index = j;
+      } else if (m[offset + j] != 0f) {
+        return -1;
+      }
+    }
+    return index;
+  }
+
+  private static List<Long> boxed(long[] shape) {
+    return Arrays.stream(shape).boxed().toList();
+  }
+
+  @Override
+  public void close() {
+    sessions.close();
+    sessionOptions.close();
+  }
+}

@@ -1,0 +1,51 @@
+package org.cam4j.engine;
+
+import java.util.List;
+import java.util.Map;
+import org.cam4j.Cam4jException;
+
+/**
+ * One forward+backward run: for each layer its activation A and d(score)/dA, plus the class
+ * scores. Immutable.
+ *
+ * @param scoreTensor name of the differentiated tensor
+ * @param scores pre-softmax class scores [N, K]
+ * @param explainedClasses per row: the class explained (its top-1 when so asked), or -1 for
+ *     a custom weighting
+ */
+public record GradientResult(String scoreTensor, FloatTensor scores, int[] explainedClasses,
+    List<String> layers, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients) {
+
+  public GradientResult {
+    explainedClasses = explainedClasses.clone();
+    layers = List.copyOf(layers);
+    activations = Map.copyOf(activations);
+    gradients = Map.copyOf(gradients);
+  }
+
+  @Override
+  public int[] explainedClasses() {
+    return explainedClasses.clone();
+  }
+
+  public FloatTensor activation(String layer) {
+    return require(activations, layer);
+  }
+
+  public FloatTensor gradient(String layer) {
+    return require(gradients, layer);
+  }
+
+  private static FloatTensor require(Map<String, FloatTensor> m, String layer) {
+    FloatTensor t = m.get(layer);
+    if (t == null) {
+      throw new Cam4jException("layer '" + layer + "' was not part of this run");
+    }
+    return t;
+  }
+
+  /** Softmax of the scores, row by row. */
+  public FloatTensor probabilities() {
+    return Softmax.rows(scores);
+  }
+}

@@ -1,0 +1,59 @@
+package org.cam4j.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.Cam4jException;
+
+/** Runs a session on float inputs and copies the requested float outputs out, freeing natives. */
+final class OrtRunner {
+  private OrtRunner() {
+  }
+
+  private static FloatBuffer direct(FloatTensor t) {
+    FloatBuffer b = ByteBuffer.allocateDirect(t.size() * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+    b.put(t.buffer()).flip();
+    return b;
+  }
+
+  static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
+      Map<String, FloatTensor> feeds, Set<String> outputs) {
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
+        inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
+            f.getValue().shape()));
+      }
+      try (OrtSession.Result result = session.run(inputs, outputs)) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (String name : outputs) {
+          OnnxValue v = result.get(name).orElseThrow(() ->
+              new Cam4jException("ONNX Runtime returned no output '" + name + "'"));
+          OnnxTensor t = (OnnxTensor) v;
+          FloatBuffer fb = t.getFloatBuffer();
+          if (fb == null) {
+            throw new Cam4jException("output '" + name + "' is not float32");
+          }
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), data));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new Cam4jException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package org.cam4j.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.onnx.NodeProto;
+
+/**
+ * Layer discovery: the tensors worth explaining (4-D feature maps with spatial extent, after the
+ * first convolution and feeding the score), the default one, and a forgiving name matcher.
+ */
+public final class LayerCatalog {
+  private static final Set<String> CONV_OPS = Set.of("Conv", "ConvTranspose");
+
+  private final List<Layer> candidates;
+  private final Layer defaultLayer;
+  private final Map<String, long[]> shapes;
+
+  /**
+   * A feature map that can be explained.
+   *
+   * @param name ONNX tensor name
+   * @param opType op producing it
+   * @param shape its shape at batch 1
+   */
+  public record Layer(String name, String opType, long[] shape) {
+    public long channels() {
+      return shape[1];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Layer l && l.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return name + " " + Arrays.toString(shape) + " (" + opType + ")";
+    }
+  }
+
+  private LayerCatalog(List<Layer> candidates, Layer defaultLayer, Map<String, long[]> shapes) {
+    this.candidates = candidates;
+    this.defaultLayer = defaultLayer;
+    this.shapes = shapes;
+  }
+
+  /**
+   * Discovers the layers.
+   *
+   * @param shapes shape at batch 1 of every node output (from a probe run or value_info)
+   * @param classes number of classes; maps with that many channels are class-score maps and
+   *     never the default
+   */
+  public static LayerCatalog discover(ModelGraph graph, Map<String, long[]> shapes, String score,
+      long classes) {
+    Set<String> afterConv = new HashSet<>();
+    Set<String> feedsScore = ancestors(graph, score);
+    List<Layer> found = new ArrayList<>();
+    for (NodeProto node : graph.nodes()) {
+      boolean conv = CONV_OPS.contains(node.getOpType())
+          || node.getInputList().stream().anyMatch(afterConv::contains);
+      for (String out : node.getOutputList()) {
+        if (conv) {
+          afterConv.add(out);
+        }
+        long[] s = shapes.get(out);
+        if (conv && s != null && s.length == 4 && s[2] * s[3] > 1 && feedsScore.contains(out)) {
+          found.add(new Layer(out, node.getOpType(), s.clone()));
+        }
+      }
+    }
+    if (found.isEmpty()) {
+      throw new NotAnImageModelException("the model has no 4-D feature maps after a convolution"
+          + " that feed its score: it does not look like a CNN image classifier");
+    }
+    Layer def = found.get(found.size() - 1);
+    for (int i = found.size() - 1; i >= 0; i--) {
+      if (found.get(i).channels() != classes) {
+        def = found.get(i);
+        break;
+      }
+    }
+    return new LayerCatalog(List.copyOf(found), def, Map.copyOf(shapes));
+  }
+
+  private static Set<String> ancestors(ModelGraph graph, String tensor) {
+    Set<String> up = new HashSet<>();
+    up.add(tensor);
+    List<NodeProto> nodes = graph.nodes();
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      NodeProto n = nodes.get(i);
+      if (n.getOutputList().stream().anyMatch(up::contains)) {
+        up.addAll(n.getInputList());
+      }
+    }
+    return up;
+  }
+
+  /** Candidate feature maps in graph order. */
+  public List<Layer> candidates() {
+    return candidates;
+  }
+
+  /** The last feature map before global pooling: the classic Grad-CAM layer. */
+  public Layer defaultLayer() {
+    return defaultLayer;
+  }
+
+  /**
+   * Finds a layer by name: "auto" gives the default; then an exact tensor name (any 4-D
+   * tensor), a name equal up to case and punctuation, a name containing the query as whole
+   * words (the last such, i.e. a block's output: "layer4", "conv5_block3_out"), or containing it
+   * at all. Fails with the five closest names.
+   */
+  public Layer resolve(String query) {
+    if (query == null || query.isBlank() || query.equalsIgnoreCase("auto")) {
+      return defaultLayer;
+    }
+    for (Layer l : candidates) {
+      if (l.name().equals(query)) {
+        return l;
+      }
+    }
+    long[] s = shapes.get(query);
+    if (s != null && s.length == 4) {
+      return new Layer(query, "?", s.clone());
+    }
+    String q = normalise(query);
+    if (q.isEmpty()) {
+      throw new UnknownLayerException(query, closest(query, 5));
+    }
+    for (Layer l : candidates) {
+      if (normalise(l.name()).equals(q)) {
+        return l;
+      }
+    }
+    Layer lastWord = null;
+    Layer lastAny = null;
+    for (Layer l : candidates) {
+      String n = normalise(l.name());
+      if (("_" + n + "_").contains("_" + q + "_")) {
+        lastWord = l;
+      }
+      if (n.contains(q)) {
+        lastAny = l;
+      }
+    }
+    if (lastWord != null) {
+      return lastWord;
+    }
+    if (lastAny != null) {
+      return lastAny;
+    }
+    throw new UnknownLayerException(query, closest(query, 5));
+  }
+
+  /** The candidate names closest to a query (edit distance on normalised names). */
+  public List<String> closest(String query, int count) {
+    String q = normalise(query);
+    List<Layer> sorted = new ArrayList<>(candidates);
+    sorted.sort(Comparator.comparingInt(l -> distance(q, l.name())));
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < Math.min(count, sorted.size()); i++) {
+      names.add(sorted.get(i).name());
+    }
+    return Collections.unmodifiableList(names);
+  }
+
+  private static int distance(String q, String name) {
+    String n = normalise(name);
+    int best = levenshtein(q, n);
+    int slash = name.lastIndexOf('/');
+    if (slash >= 0) {
+      best = Math.min(best, levenshtein(q, normalise(name.substring(slash + 1))));
+    }
+    // a name containing the query's words is closer than any edit distance suggests
+    return n.contains(q) ? 0 : best;
+  }
+
+  static String normalise(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+        .replaceAll("^_+|_+$", "");
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,14 @@
+package org.cam4j.graph;
+
+import org.cam4j.Cam4jException;
+
+/** The file is missing, unreadable, or not an ONNX model cam4j can use. */
+public final class ModelLoadException extends Cam4jException {
+  public ModelLoadException(String message) {
+    super(message);
+  }
+
+  public ModelLoadException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

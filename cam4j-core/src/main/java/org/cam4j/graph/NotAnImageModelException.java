@@ -1,0 +1,10 @@
+package org.cam4j.graph;
+
+import org.cam4j.Cam4jException;
+
+/** The model loads but does not look like an image classifier (e.g. a 2-D input). */
+public final class NotAnImageModelException extends Cam4jException {
+  public NotAnImageModelException(String message) {
+    super(message);
+  }
+}
