@@ -22,11 +22,11 @@ import org.cam4j.onnx.ValueInfoProto;
  * outputs (ONNX Runtime only returns graph outputs). Exact for every model ONNX Runtime runs,
  * whether or not the file carries value_info.
  */
-final class ShapeProbe {
+public final class ShapeProbe {
   private ShapeProbe() {
   }
 
-  static Map<String, long[]> probe(OrtEnvironment env, OrtSession.SessionOptions options,
+  public static Map<String, long[]> probe(OrtEnvironment env, OrtSession.SessionOptions options,
       ModelGraph graph, String inputName, long[] inputShape, Collection<String> tensors) {
     Set<String> wanted = new LinkedHashSet<>();
     for (String t : tensors) {
