@@ -1,0 +1,100 @@
+package org.cam4j.method;
+
+import org.cam4j.engine.FloatTensor;
+
+/** Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. */
+public final class MapOps {
+  /** pytorch-grad-cam's epsilon in {@code cam / (1e-7 + max)}: keeps all-zero maps at zero. */
+  static final float EPSILON = 1e-7f;
+
+  private MapOps() {
+  }
+
+  /**
+   * The normalised map of each image, as pytorch-grad-cam returns it: ReLU, min-max scale,
+   * bilinear resize to (height, width), then ReLU and min-max again. [N,h,w] -> [N,H,W].
+   */
+  public static FloatTensor normalised(FloatTensor raw, int height, int width) {
+    int n = (int) raw.dim(0);
+    int h = (int) raw.dim(1);
+    int w = (int) raw.dim(2);
+    float[] src = raw.toArray();
+    float[] out = new float[n * height * width];
+    float[] map = new float[h * w];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(src, i * h * w, map, 0, h * w);
+      relu(map);
+      scale(map);
+      float[] big = resizeBilinear(map, h, w, height, width);
+      relu(big);
+      scale(big);
+      System.arraycopy(big, 0, out, i * height * width, big.length);
+    }
+    return FloatTensor.of(new long[] {n, height, width}, out);
+  }
+
+  static void relu(float[] m) {
+    for (int i = 0; i < m.length; i++) {
+      m[i] = Math.max(m[i], 0f);
+    }
+  }
+
+  /** {@code m = (m - min) / (1e-7 + max(m - min))}: never NaN, all-equal maps become 0. */
+  static void scale(float[] m) {
+    float min = Float.POSITIVE_INFINITY;
+    for (float v : m) {
+      min = Math.min(min, v);
+    }
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < m.length; i++) {
+      m[i] -= min;
+      max = Math.max(max, m[i]);
+    }
+    float d = EPSILON + max;
+    for (int i = 0; i < m.length; i++) {
+      m[i] /= d;
+    }
+  }
+
+  /**
+   * Bilinear resize with half-pixel centres and clamped borders, no antialiasing (OpenCV's
+   * INTER_LINEAR on float32, PyTorch's align_corners=False).
+   */
+  public static float[] resizeBilinear(float[] src, int h, int w, int outH, int outW) {
+    int[] y0 = new int[outH];
+    int[] y1 = new int[outH];
+    float[] fy = new float[outH];
+    axis(h, outH, y0, y1, fy);
+    int[] x0 = new int[outW];
+    int[] x1 = new int[outW];
+    float[] fx = new float[outW];
+    axis(w, outW, x0, x1, fx);
+    float[] out = new float[outH * outW];
+    for (int y = 0; y < outH; y++) {
+      int r0 = y0[y] * w;
+      int r1 = y1[y] * w;
+      float wy = fy[y];
+      for (int x = 0; x < outW; x++) {
+        float top = src[r0 + x0[x]] * (1 - fx[x]) + src[r0 + x1[x]] * fx[x];
+        float bottom = src[r1 + x0[x]] * (1 - fx[x]) + src[r1 + x1[x]] * fx[x];
+        out[y * outW + x] = top * (1 - wy) + bottom * wy;
+      }
+    }
+    return out;
+  }
+
+  private static void axis(int in, int out, int[] i0, int[] i1, float[] frac) {
+    double scale = (double) in / out;
+    for (int d = 0; d < out; d++) {
+      double src = Math.max((d + 0.5) * scale - 0.5, 0);
+      int lo = (int) Math.floor(src);
+      if (lo >= in - 1) {
+        lo = in - 1;
+        src = lo;
+      }
+      i0[d] = lo;
+      i1[d] = Math.min(lo + 1, in - 1);
+      frac[d] = (float) (src - lo);
+    }
+  }
+}
