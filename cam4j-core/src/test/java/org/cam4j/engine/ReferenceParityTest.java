@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.cam4j.SharedData;
 import org.cam4j.io.Npy;
-import org.cam4j.method.GradCam;
+import org.cam4j.method.CamMethod;
 import org.cam4j.method.MapOps;
+import org.cam4j.method.Methods;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our ONNX autodiff vs PyTorch autograd, through pytorch-grad-cam's references in
- * shared/reference: activations A, gradients dA, and the Grad-CAM maps computed from them.
+ * shared/reference: activations A, gradients dA, and the gradient-method maps computed from them
+ * (raw at feature resolution, and normalised at 224x224 as the peer returns them).
  *
  * <p>Tolerances. Last-layer targets: 1e-4 relative to the tensor's max (float32 forward sums in
  * another order differ by ~1e-6..1e-5). Early layers: the gradient crosses many ReLU/ReLU6 kinks
@@ -84,15 +86,19 @@ class ReferenceParityTest {
     try (CamModel m = CamModel.load(SharedData.path(model))) {
       GradientResult r = m.forwardBackward(input, List.of(layer), ScoreSeed.classes(cls));
       assertEquals(cls, r.explainedClasses()[0]);
-      FloatTensor raw = new GradCam().rawMaps(r, layer);
-      FloatTensor map = MapOps.normalised(raw, 224, 224);
       StringBuilder report = new StringBuilder(refDir);
       if (Files.exists(dir.resolve("activations.npy"))) {
         check("A", r.activation(layer), Npy.read(dir.resolve("activations.npy")), true, report);
         check("dA", r.gradient(layer), Npy.read(dir.resolve("gradients.npy")), last, report);
       }
-      check("gradcam_raw", raw, Npy.read(dir.resolve("gradcam_raw.npy")), last, report);
-      check("gradcam", map, Npy.read(dir.resolve("gradcam.npy")), last, report);
+      for (String name : List.of("gradcam", "gradcam++", "xgradcam", "hirescam", "layercam")) {
+        CamMethod method = Methods.byName(name);
+        FloatTensor raw = method.rawMaps(r, layer);
+        FloatTensor map = MapOps.normalised(raw, 224, 224);
+        report.append("\n ");
+        check(name + "_raw", raw, Npy.read(dir.resolve(name + "_raw.npy")), last, report);
+        check(name, map, Npy.read(dir.resolve(name + ".npy")), last, report);
+      }
       System.out.println(report);
     }
   }

@@ -1,0 +1,37 @@
+package org.cam4j.method;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.cam4j.Cam4jException;
+
+/** The methods by command-line name. */
+public final class Methods {
+  private static final Map<String, Supplier<CamMethod>> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    BY_NAME.put("gradcam", GradCam::new);
+    BY_NAME.put("gradcam++", GradCamPlusPlus::new);
+    BY_NAME.put("xgradcam", XGradCam::new);
+    BY_NAME.put("hirescam", HiResCam::new);
+    BY_NAME.put("gradcam-elementwise", GradCamElementwise::new);
+    BY_NAME.put("layercam", LayerCam::new);
+  }
+
+  private Methods() {
+  }
+
+  public static CamMethod byName(String name) {
+    Supplier<CamMethod> m = BY_NAME.get(name.toLowerCase(java.util.Locale.ROOT));
+    if (m == null) {
+      throw new Cam4jException("unknown method '" + name + "'; available: " + String.join(", ",
+          names()));
+    }
+    return m.get();
+  }
+
+  public static List<String> names() {
+    return List.copyOf(BY_NAME.keySet());
+  }
+}
