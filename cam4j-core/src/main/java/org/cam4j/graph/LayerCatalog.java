@@ -177,15 +177,24 @@ public final class LayerCatalog {
     return Collections.unmodifiableList(names);
   }
 
+  /**
+   * Edit distance from the query to the closest run of as many words in the name (so "layer9"
+   * is one edit from "/layer4/layer4.1/relu_1/Relu_output_0"), ties broken by the whole name.
+   */
   private static int distance(String q, String name) {
     String n = normalise(name);
-    int best = levenshtein(q, n);
-    int slash = name.lastIndexOf('/');
-    if (slash >= 0) {
-      best = Math.min(best, levenshtein(q, normalise(name.substring(slash + 1))));
+    if (n.contains(q)) {
+      return 0;
     }
-    // a name containing the query's words is closer than any edit distance suggests
-    return n.contains(q) ? 0 : best;
+    String[] words = n.split("_");
+    int span = Math.max(1, q.split("_").length);
+    int best = Integer.MAX_VALUE;
+    for (int i = 0; i + span <= Math.max(words.length, span); i++) {
+      String window = String.join("_", java.util.Arrays.copyOfRange(words, i,
+          Math.min(words.length, i + span)));
+      best = Math.min(best, levenshtein(q, window));
+    }
+    return best * 1000 + Math.min(999, levenshtein(q, n));
   }
 
   static String normalise(String s) {

@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import java.util.List;
 import org.cam4j.engine.FloatTensor;
 
 /** Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. */
@@ -11,10 +12,16 @@ public final class MapOps {
   }
 
   /**
-   * The normalised map of each image, as pytorch-grad-cam returns it: ReLU, min-max scale,
-   * bilinear resize to (height, width), then ReLU and min-max again. [N,h,w] -> [N,H,W].
+   * The normalised map of each image, exactly as pytorch-grad-cam returns it for one layer: the
+   * per-layer step ({@link #scaledAndResized}) followed by the aggregation step
+   * ({@link #fuse}). [N,h,w] -> [N,H,W].
    */
   public static FloatTensor normalised(FloatTensor raw, int height, int width) {
+    return fuse(List.of(scaledAndResized(raw, height, width)));
+  }
+
+  /** Per layer: ReLU, min-max scale, bilinear resize to (height, width). [N,h,w] -> [N,H,W]. */
+  public static FloatTensor scaledAndResized(FloatTensor raw, int height, int width) {
     int n = (int) raw.dim(0);
     int h = (int) raw.dim(1);
     int w = (int) raw.dim(2);
@@ -26,11 +33,38 @@ public final class MapOps {
       relu(map);
       scale(map);
       float[] big = resizeBilinear(map, h, w, height, width);
-      relu(big);
-      scale(big);
       System.arraycopy(big, 0, out, i * height * width, big.length);
     }
     return FloatTensor.of(new long[] {n, height, width}, out);
+  }
+
+  /**
+   * Multi-layer fusion (pytorch-grad-cam's aggregation): ReLU, mean over the layers' maps, then
+   * min-max scale per image. All maps must have the same [N,H,W] shape.
+   */
+  public static FloatTensor fuse(List<FloatTensor> maps) {
+    long[] shape = maps.get(0).shape();
+    int n = (int) shape[0];
+    int area = maps.get(0).size() / n;
+    float[] out = new float[maps.get(0).size()];
+    for (FloatTensor m : maps) {
+      if (!java.util.Arrays.equals(m.shape(), shape)) {
+        throw new IllegalArgumentException("cannot fuse maps of shapes "
+            + java.util.Arrays.toString(shape) + " and " + java.util.Arrays.toString(m.shape()));
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] += Math.max(m.get(i), 0f);
+      }
+    }
+    float[] one = new float[area];
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < area; p++) {
+        one[p] = out[i * area + p] / maps.size();
+      }
+      scale(one);
+      System.arraycopy(one, 0, out, i * area, area);
+    }
+    return FloatTensor.of(shape, out);
   }
 
   static void relu(float[] m) {

@@ -1,0 +1,117 @@
+package org.cam4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cam4j.engine.FloatTensor;
+import org.cam4j.io.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged jar as a separate process, as a user (or an external check) does. */
+class CliProcessIT {
+  @TempDir
+  Path tmp;
+
+  record Outcome(int code, String out, String err) {
+  }
+
+  static Path shared(String relative) {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null) {
+      Path candidate = p.resolveSibling("shared");
+      if (Files.isDirectory(candidate.resolve("models"))) {
+        return candidate.resolve(relative);
+      }
+      p = p.getParent();
+    }
+    throw new IllegalStateException("shared/ not found beside the project");
+  }
+
+  static Outcome cam4j(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+        "java").toString(), "-jar", Path.of("target", "cam4j-cli.jar").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void explainTensorWritesNormalisedAndRawMapsMatchingTheReference() throws Exception {
+    Path out = tmp.resolve("out");
+    String ref = "reference/resnet18/_layer4_layer4_1_relu_1_Relu_output_0/";
+    Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
+        .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer", "layer4",
+        "--class", "467", "--method", "gradcam,layercam", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String m : List.of("gradcam", "layercam")) {
+      FloatTensor map = Npy.read(out.resolve(m + ".npy"));
+      FloatTensor raw = Npy.read(out.resolve(m + "_raw.npy"));
+      assertArrayEquals(new long[] {1, 224, 224}, map.shape());
+      assertArrayEquals(new long[] {1, 7, 7}, raw.shape());
+      // last-layer parity with pytorch-grad-cam: 1e-4 (float32 summation order, see core tests)
+      assertTrue(maxAbsDiff(map, Npy.read(shared(ref + m + ".npy"))) < 1e-4, m);
+    }
+    try (var files = Files.list(out)) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".part")));
+    }
+  }
+
+  @Test
+  void layersMarksTheDefault() throws Exception {
+    Outcome r = cam4j("layers", "--model", shared("models/mobilenet_v2_1.0_224_dequant.onnx")
+        .toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("* MobilenetV2/Conv_1/Relu6  [1, 1280, 7, 7]  Clip"), r.out());
+  }
+
+  @Test
+  void badInputsGiveExitCodeAndOneLineWithoutPartialOutput() throws Exception {
+    Path out = tmp.resolve("never");
+    String model = shared("models/random/resnet18_random.onnx").toString();
+    String tensor = shared("reference/input.npy").toString();
+
+    Outcome missing = cam4j("explain", "--model", tmp.resolve("missing.onnx").toString(),
+        "--tensor", tensor, "--out", out.toString());
+    assertEquals(3, missing.code());
+    assertTrue(missing.err().startsWith("cam4j: error: model file not found: "), missing.err());
+
+    Path text = tmp.resolve("model.onnx");
+    Files.writeString(text, "not a model");
+    Outcome corrupt = cam4j("explain", "--model", text.toString(), "--tensor", tensor,
+        "--out", out.toString());
+    assertEquals(3, corrupt.code());
+    assertEquals(1, corrupt.err().strip().lines().count(), corrupt.err());
+
+    Outcome layer = cam4j("explain", "--model", model, "--tensor", tensor, "--layer", "layer9",
+        "--out", out.toString());
+    assertEquals(3, layer.code());
+    assertTrue(layer.err().contains("unknown layer 'layer9'; closest layers: "), layer.err());
+
+    Outcome usage = cam4j("explain", "--no-such-flag");
+    assertEquals(2, usage.code());
+
+    assertFalse(Files.exists(out), "no output folder after failures");
+  }
+
+  private static double maxAbsDiff(FloatTensor a, FloatTensor b) {
+    double max = 0;
+    for (int i = 0; i < a.size(); i++) {
+      max = Math.max(max, Math.abs(a.get(i) - b.get(i)));
+    }
+    return max;
+  }
+}
