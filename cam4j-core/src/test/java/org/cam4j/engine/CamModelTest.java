@@ -1,0 +1,55 @@
+package org.cam4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.cam4j.SharedData;
+import org.cam4j.io.Npy;
+import org.junit.jupiter.api.Test;
+
+class CamModelTest {
+  private static final String LAYER4 = "/layer4/layer4.1/relu_1/Relu_output_0";
+
+  @Test
+  void batchRowsExplainTheirOwnClassesLikeSingleRuns() {
+    FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
+    float[] flipped = x.toArray();
+    for (int i = 0; i < flipped.length; i++) {
+      flipped[i] = -flipped[i];
+    }
+    FloatTensor batch = FloatTensor.stack(List.of(x.row(0),
+        FloatTensor.of(x.shape(), flipped).row(0)));
+    try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
+      GradientResult both = m.forwardBackward(batch, List.of(LAYER4), ScoreSeed.classes(467, 10));
+      GradientResult second = m.forwardBackward(FloatTensor.stack(List.of(batch.row(1))),
+          List.of(LAYER4), ScoreSeed.classes(10));
+      assertArrayEquals(new int[] {467, 10}, both.explainedClasses());
+      assertArrayEquals(new long[] {2, 512, 7, 7}, both.gradient(LAYER4).shape());
+      FloatTensor g1 = both.gradient(LAYER4).row(1);
+      FloatTensor s = second.gradient(LAYER4).row(0);
+      for (int i = 0; i < s.size(); i++) {
+        assertEquals(s.get(i), g1.get(i), 1e-6f * (1 + Math.abs(s.get(i))));
+      }
+      assertEquals(1000, both.probabilities().size() / 2);
+    }
+  }
+
+  @Test
+  void warmModelBuildsNoSessionAndOneSessionServesSeveralLayers() {
+    FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
+    String layer3 = "/layer3/layer3.1/relu_1/Relu_output_0";
+    try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
+      GradientResult both = m.forwardBackward(x, List.of(LAYER4, layer3), ScoreSeed.topClass(1));
+      int sessions = m.sessionsCreated();
+      for (int i = 0; i < 3; i++) {
+        GradientResult again = m.forwardBackward(x, List.of(layer3, LAYER4),
+            ScoreSeed.topClass(1));
+        assertEquals(both.gradient(layer3).get(17), again.gradient(layer3).get(17));
+      }
+      assertEquals(sessions, m.sessionsCreated());
+      assertEquals(467, both.explainedClasses()[0]);
+    }
+  }
+
+}
