@@ -51,5 +51,4 @@ class CamModelTest {
       assertEquals(467, both.explainedClasses()[0]);
     }
   }
-
 }
