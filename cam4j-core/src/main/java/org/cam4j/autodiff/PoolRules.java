@@ -42,9 +42,10 @@ final class PoolRules {
     long[] kernel = n.attrs().getInts("kernel_shape");
     SpatialGeometry geo = SpatialGeometry.resolve(n.attrs(), SpatialGeometry.spatial(x),
         SpatialGeometry.spatial(y), kernel);
-    boolean countPad = n.attrs().getInt("count_include_pad", 0) == 1;
+    Divisor divisor = n.attrs().getInt("count_include_pad", 0) == 0 ? Divisor.INPUT
+        : e.opset() < 19 ? Divisor.WHOLE_KERNEL : Divisor.PADDED_INPUT;
     long[] outSpatial = SpatialGeometry.spatial(y);
-    float[] inverse = inverseDivisors(geo, SpatialGeometry.spatial(x), outSpatial, countPad);
+    float[] inverse = inverseDivisors(geo, SpatialGeometry.spatial(x), outSpatial, divisor);
     long[] divisorShape = new long[y.length];
     Arrays.fill(divisorShape, 1);
     System.arraycopy(outSpatial, 0, divisorShape, 2, outSpatial.length);
@@ -60,15 +61,26 @@ final class PoolRules {
     n.addGrad(0, ConvRules.transpose(e, scaled, e.floats(weightShape, ones), x, geo, channels));
   }
 
-  /** 1/divisor per output position, as ONNX Runtime and PyTorch count a window's elements. */
+  /**
+   * The taps of a window an average divides by. With count_include_pad, ONNX Runtime's kernel
+   * before opset 19 divides by the whole kernel even where a ceil_mode window runs past the end
+   * padding; from opset 19 on (as in PyTorch) only taps inside the padded input count.
+   */
+  private enum Divisor { INPUT, PADDED_INPUT, WHOLE_KERNEL }
+
+  /** 1/divisor per output position, as ONNX Runtime counts a window's elements. */
   private static float[] inverseDivisors(SpatialGeometry geo, long[] in, long[] out,
-      boolean countPad) {
+      Divisor divisor) {
     int rank = in.length;
     long[][] perAxis = new long[rank][];
     for (int a = 0; a < rank; a++) {
       perAxis[a] = new long[(int) out[a]];
-      long lo = countPad ? -geo.padBegin()[a] : 0;
-      long hi = countPad ? in[a] + geo.padEnd()[a] : in[a];
+      long lo = divisor == Divisor.INPUT ? 0 : -geo.padBegin()[a];
+      long hi = switch (divisor) {
+        case INPUT -> in[a];
+        case PADDED_INPUT -> in[a] + geo.padEnd()[a];
+        case WHOLE_KERNEL -> Long.MAX_VALUE;
+      };
       for (int o = 0; o < out[a]; o++) {
         long count = 0;
         for (long k = 0; k < geo.kernel()[a]; k++) {

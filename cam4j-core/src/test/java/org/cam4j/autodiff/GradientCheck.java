@@ -1,0 +1,325 @@
+package org.cam4j.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.cam4j.engine.ShapeProbe;
+import org.cam4j.graph.ModelGraph;
+import org.cam4j.graph.Onnx;
+import org.cam4j.onnx.GraphProto;
+import org.cam4j.onnx.ModelProto;
+import org.cam4j.onnx.NodeProto;
+
+/**
+ * Compares the gradients of {@link GradientGraphBuilder} with central finite differences of the
+ * original model run by ONNX Runtime, for score = sum(seed * output) with random seed weights.
+ *
+ * <p>Error measure: max|g_ad - g_fd| / max|g_fd| over the checked elements of a target. The FD
+ * score is accumulated in double; the step is {@code h * max(1, |t_i|)} and the difference is
+ * divided by the step actually taken in float32.
+ */
+final class GradientCheck {
+  static final double TOLERANCE = 1e-3;
+  /** One-sided differences further apart than this times max|g_ad| reveal a kink. */
+  private static final double KINK = 1e-3;
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final OrtSession.SessionOptions OPTIONS = options();
+
+  private final TinyModel model;
+  private List<String> targets;
+  private double step = 1e-2;
+  private int maxElements = 40;
+  private boolean skipKinks;
+
+  private GradientCheck(TinyModel model) {
+    this.model = model;
+    this.targets = List.of(model.inputName());
+  }
+
+  static GradientCheck on(TinyModel model) {
+    return new GradientCheck(model);
+  }
+
+  /** Tensors to differentiate with respect to; the graph input by default. */
+  GradientCheck targets(String... names) {
+    targets = List.of(names);
+    return this;
+  }
+
+  GradientCheck step(double h) {
+    step = h;
+    return this;
+  }
+
+  /** Checks at most this many elements of each target (a random subset of larger tensors). */
+  GradientCheck elements(int n) {
+    maxElements = n;
+    return this;
+  }
+
+  /**
+   * For networks with ReLU and MaxPool, whose many kinks no input can keep away from: elements
+   * whose forward and backward one-sided differences disagree (a kink lies within the step) are
+   * left out, at most a fifth of them. A wrong rule still shows: its error does not make the
+   * one-sided differences disagree.
+   */
+  GradientCheck skipKinks() {
+    skipKinks = true;
+    return this;
+  }
+
+  /** Asserts every target's gradient matches finite differences within {@link #TOLERANCE}. */
+  void verify(String label) {
+    try (Run run = open()) {
+      float[] seed = run.randomSeed(new Random(7));
+      Map<String, float[]> ad = run.gradients(seed);
+      for (String t : targets) {
+        Comparison c = run.compare(t, seed, ad.get(t));
+        System.out.printf(Locale.ROOT, "[gradcheck] %s | d/d%s | rel err %.2e | %d elements%s%n",
+            label, t, c.error(), c.checked(), c.kinks() > 0 ? ", " + c.kinks() + " at kinks" : "");
+        assertTrue(c.error() <= TOLERANCE, label + ": gradient of " + t + " off by " + c.error());
+      }
+    }
+  }
+
+  /** A target's relative error over the elements compared, and those left out at kinks. */
+  record Comparison(double error, int checked, int kinks) {
+  }
+
+  /** Builds the gradient model and its session. */
+  Run open() {
+    return new Run();
+  }
+
+  /** One gradient model with its session, and finite differences against the original model. */
+  final class Run implements AutoCloseable {
+    private final ModelProto forward = model.build();
+    private final ModelGraph graph = ModelGraph.of(forward);
+    private final String score = model.scoreName();
+    private final Map<String, long[]> shapes;
+    private final ModelProto gradientModel;
+    private final OrtSession session;
+    /** Forward values of the targets and the score from the last {@link #gradients} call. */
+    private final Map<String, float[]> values = new HashMap<>();
+    private float[] scoreValues;
+
+    private Run() {
+      Set<String> needed = new LinkedHashSet<>(
+          BackwardPath.between(graph, targets, score).tensorsNeedingShapes(graph));
+      needed.add(score);
+      shapes = ShapeProbe.probe(ENV, OPTIONS, graph, model.inputName(), model.inputShape(),
+          needed);
+      gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes);
+      assertEquals(forward.getOpsetImportList(), gradientModel.getOpsetImportList(),
+          "the gradient model must keep the model's opset");
+      session = session(gradientModel);
+    }
+
+    ModelProto gradientModel() {
+      return gradientModel;
+    }
+
+    long[] shape(String tensor) {
+      return shapes.get(tensor).clone();
+    }
+
+    /** [N, K]: the seed's shape for this model's score. */
+    long[] seedShape() {
+      long[] s = shapes.get(score);
+      return new long[] {s[0], TinyModel.size(s) / s[0]};
+    }
+
+    float[] randomSeed(Random r) {
+      float[] seed = new float[TinyModel.size(seedShape())];
+      for (int i = 0; i < seed.length; i++) {
+        seed[i] = (float) r.nextGaussian();
+      }
+      return seed;
+    }
+
+    /** AD gradients of sum(seed * score) per target; also records forward values. */
+    Map<String, float[]> gradients(float[] seed) {
+      long[] seedShape = seedShape();
+      Map<String, float[]> feeds = new LinkedHashMap<>();
+      Map<String, long[]> feedShapes = new HashMap<>();
+      feeds.put(model.inputName(), model.inputValues());
+      feedShapes.put(model.inputName(), model.inputShape());
+      feeds.put(GradientGraphBuilder.SEED, seed);
+      feedShapes.put(GradientGraphBuilder.SEED, seedShape);
+      feeds.put(GradientGraphBuilder.TOP, new float[(int) seedShape[0]]);
+      feedShapes.put(GradientGraphBuilder.TOP, new long[] {seedShape[0], 1});
+      Set<String> wanted = new LinkedHashSet<>(targets);
+      wanted.add(score);
+      targets.forEach(t -> wanted.add(GradientGraphBuilder.gradientName(t)));
+      Map<String, float[]> out = GradientCheck.run(session, feeds, feedShapes, wanted);
+      scoreValues = out.get(score);
+      targets.forEach(t -> values.put(t, out.get(t)));
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      targets.forEach(t -> grads.put(t, out.get(GradientGraphBuilder.gradientName(t))));
+      return grads;
+    }
+
+    /** max|ad - fd| / max|fd| over the checked elements of one target, at the last seed run. */
+    Comparison compare(String target, float[] seed, float[] ad) {
+      try (OrtSession fd = session(cutAt(target))) {
+        Map<String, float[]> feeds = new LinkedHashMap<>();
+        Map<String, long[]> feedShapes = new HashMap<>();
+        feeds.put(model.inputName(), model.inputValues());
+        feedShapes.put(model.inputName(), model.inputShape());
+        float[] base = values.get(target);
+        feeds.put(target, base);
+        feedShapes.put(target, shape(target));
+        double atBase = scoreOf(fd, feeds, feedShapes, seed);
+        assertTrue(Math.abs(atBase - dot(seed, scoreValues)) <= 1e-5 * (1 + Math.abs(atBase)),
+            "the gradient model's forward score differs from the original model's");
+        double adScale = 0;
+        for (float g : ad) {
+          adScale = Math.max(adScale, Math.abs(g));
+        }
+        double maxDiff = 0;
+        double scale = 0;
+        List<Integer> checked = elements(base.length);
+        int kinks = 0;
+        for (int i : checked) {
+          float[] moved = base.clone();
+          double h = step * Math.max(1, Math.abs(base[i]));
+          moved[i] = (float) (base[i] + h);
+          feeds.put(target, moved);
+          double up = scoreOf(fd, feeds, feedShapes, seed);
+          double upStep = (double) moved[i] - base[i];
+          moved[i] = (float) (base[i] - h);
+          double down = scoreOf(fd, feeds, feedShapes, seed);
+          double downStep = (double) base[i] - moved[i];
+          if (skipKinks && Math.abs((up - atBase) / upStep - (atBase - down) / downStep)
+              > KINK * adScale) {
+            kinks++;
+            continue;
+          }
+          double g = (up - down) / (upStep + downStep);
+          maxDiff = Math.max(maxDiff, Math.abs(g - ad[i]));
+          scale = Math.max(scale, Math.abs(g));
+        }
+        assertTrue(kinks <= checked.size() / 5, kinks + " of " + checked.size()
+            + " elements of " + target + " sit at a kink");
+        assertTrue(scale > 0, "finite differences are all zero for " + target);
+        return new Comparison(maxDiff / scale, checked.size() - kinks, kinks);
+      } catch (OrtException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    private List<Integer> elements(int n) {
+      List<Integer> all = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        all.add(i);
+      }
+      if (n <= maxElements) {
+        return all;
+      }
+      Collections.shuffle(all, new Random(99));
+      return all.subList(0, maxElements);
+    }
+
+    /** The original model with {@code target} made a free input (its producer's output cut). */
+    private ModelProto cutAt(String target) {
+      if (target.equals(model.inputName())) {
+        return forward;
+      }
+      GraphProto.Builder g = forward.getGraph().toBuilder();
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        NodeProto n = g.getNode(i);
+        int k = n.getOutputList().indexOf(target);
+        if (k >= 0) {
+          g.setNode(i, n.toBuilder().setOutput(k, target + "/cut"));
+        }
+      }
+      g.addInput(Onnx.floatValueInfo(target, shape(target)));
+      return forward.toBuilder().setGraph(g).build();
+    }
+
+    private double scoreOf(OrtSession s, Map<String, float[]> feeds, Map<String, long[]> shapes,
+        float[] seed) {
+      return dot(seed, GradientCheck.run(s, feeds, shapes, Set.of(score)).get(score));
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static double dot(float[] seed, float[] out) {
+    assertEquals(seed.length, out.length);
+    double s = 0;
+    for (int i = 0; i < seed.length; i++) {
+      s += (double) seed[i] * out[i];
+    }
+    return s;
+  }
+
+  private static OrtSession session(ModelProto model) {
+    try {
+      return ENV.createSession(model.toByteArray(), OPTIONS);
+    } catch (OrtException e) {
+      throw new AssertionError("ONNX Runtime rejects the model: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a session on float feeds and returns the wanted float outputs. */
+  private static Map<String, float[]> run(OrtSession session, Map<String, float[]> feeds,
+      Map<String, long[]> shapes, Set<String> wanted) {
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      for (Map.Entry<String, float[]> f : feeds.entrySet()) {
+        if (session.getInputNames().contains(f.getKey())) {
+          inputs.put(f.getKey(), OnnxTensor.createTensor(ENV, FloatBuffer.wrap(f.getValue()),
+              shapes.get(f.getKey())));
+        }
+      }
+      try (OrtSession.Result result = session.run(inputs, wanted)) {
+        Map<String, float[]> out = new HashMap<>();
+        for (String name : wanted) {
+          FloatBuffer b = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
+          float[] v = new float[b.remaining()];
+          b.get(v);
+          out.put(name, v);
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new AssertionError("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static OrtSession.SessionOptions options() {
+    try {
+      OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+      o.setIntraOpNumThreads(1);
+      o.setInterOpNumThreads(1);
+      return o;
+    } catch (OrtException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

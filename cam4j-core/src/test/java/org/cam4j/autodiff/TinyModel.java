@@ -1,0 +1,147 @@
+package org.cam4j.autodiff;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.cam4j.graph.Onnx;
+import org.cam4j.onnx.AttributeProto;
+import org.cam4j.onnx.GraphProto;
+import org.cam4j.onnx.ModelProto;
+import org.cam4j.onnx.NodeProto;
+import org.cam4j.onnx.OperatorSetIdProto;
+import org.cam4j.onnx.TensorProto;
+
+/**
+ * Builds small ONNX models in code at a chosen opset (in the spirit of onnxruntime's
+ * ModelGenerators): one float graph input, initializers, nodes, and the last node's first output
+ * as the score. Random weights and the default input come from a fixed seed.
+ */
+final class TinyModel {
+  private final int opset;
+  private final Random random;
+  private final List<NodeProto> nodes = new ArrayList<>();
+  private final List<TensorProto> initializers = new ArrayList<>();
+  private String inputName;
+  private long[] inputShape;
+  private float[] inputValues;
+
+  private TinyModel(int opset, long seed) {
+    this.opset = opset;
+    this.random = new Random(seed);
+  }
+
+  static TinyModel opset(int opset) {
+    return new TinyModel(opset, 1234);
+  }
+
+  /** The graph input; its default values are uniform in [-1, 1]. */
+  TinyModel input(String name, long... shape) {
+    inputName = name;
+    inputShape = shape.clone();
+    inputValues = uniform(size(shape), -1, 1);
+    return this;
+  }
+
+  TinyModel inputValues(float[] values) {
+    if (values.length != size(inputShape)) {
+      throw new IllegalArgumentException("input needs " + size(inputShape) + " values");
+    }
+    inputValues = values.clone();
+    return this;
+  }
+
+  TinyModel weights(String name, long[] dims, float[] values) {
+    initializers.add(Onnx.floatTensor(name, dims, values));
+    return this;
+  }
+
+  /** A float initializer, uniform in [-1, 1]. */
+  TinyModel random(String name, long... dims) {
+    return weights(name, dims, uniform(size(dims), -1, 1));
+  }
+
+  TinyModel ints(String name, long... values) {
+    initializers.add(Onnx.longTensor(name, new long[] {values.length}, values));
+    return this;
+  }
+
+  TinyModel scalar(String name, float value) {
+    initializers.add(Onnx.floatTensor(name, new long[0], new float[] {value}));
+    return this;
+  }
+
+  /** A single-output node named after its output. */
+  TinyModel node(String opType, String[] inputs, String output, AttributeProto... attrs) {
+    return node(opType, List.of(inputs), List.of(output), attrs);
+  }
+
+  TinyModel node(String opType, List<String> inputs, List<String> outputs,
+      AttributeProto... attrs) {
+    nodes.add(Onnx.node(opType, "node_" + outputs.get(0), inputs, outputs, attrs));
+    return this;
+  }
+
+  static String[] in(String... names) {
+    return names;
+  }
+
+  String inputName() {
+    return inputName;
+  }
+
+  long[] inputShape() {
+    return inputShape.clone();
+  }
+
+  float[] inputValues() {
+    return inputValues.clone();
+  }
+
+  String scoreName() {
+    return nodes.get(nodes.size() - 1).getOutput(0);
+  }
+
+  ModelProto build() {
+    GraphProto graph = GraphProto.newBuilder().setName("tiny")
+        .addAllNode(nodes)
+        .addAllInitializer(initializers)
+        .addInput(Onnx.floatValueInfo(inputName, inputShape))
+        .addOutput(Onnx.floatValueInfo(scoreName(), null))
+        .build();
+    return ModelProto.newBuilder().setIrVersion(10).setProducerName("cam4j-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(graph).build();
+  }
+
+  float[] uniform(int n, double lo, double hi) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (lo + (hi - lo) * random.nextDouble());
+    }
+    return v;
+  }
+
+  /** A shuffled grid of n values spaced by {@code spacing} around 0: no ties or near ties. */
+  float[] distinct(int n, double spacing) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, random);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) ((order.get(i) - n / 2.0) * spacing);
+    }
+    return v;
+  }
+
+  int inputSize() {
+    return size(inputShape);
+  }
+
+  static int size(long[] shape) {
+    return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+  }
+}
