@@ -149,6 +149,15 @@ public final class GradientEmitter {
     return not(greater(a, b));
   }
 
+  /** Float equality; Equal accepts floats only since opset 11. */
+  public String equal(String a, String b) {
+    if (opset() >= 11) {
+      return op("Equal", broadcast(shape(a), shape(b)), List.of(a, b));
+    }
+    String differ = op("Or", broadcast(shape(a), shape(b)), List.of(less(a, b), greater(a, b)));
+    return not(differ);
+  }
+
   public String and(String a, String b) {
     return op("And", broadcast(shape(a), shape(b)), List.of(a, b));
   }
@@ -181,6 +190,19 @@ public final class GradientEmitter {
       out[i] = in[(int) perm[i]];
     }
     return op("Transpose", out, List.of(x), Onnx.attr("perm", perm));
+  }
+
+  /** Constant padding by [begins..., ends...]; pads and value are inputs since opset 11. */
+  public String pad(String x, long[] pads, float value) {
+    long[] out = shape(x);
+    for (int i = 0; i < out.length; i++) {
+      out[i] += pads[i] + pads[out.length + i];
+    }
+    AttributeProto mode = Onnx.attr("mode", "constant");
+    if (opset() >= 11) {
+      return op("Pad", out, List.of(x, ints(pads), scalar(value)), mode);
+    }
+    return op("Pad", out, List.of(x), Onnx.attr("pads", pads), Onnx.attr("value", value), mode);
   }
 
   /** Sums over the given axes, using the attribute or input form the opset requires. */

@@ -44,9 +44,11 @@ final class LinearRules {
     }
   }
 
+  /** C is optional only since opset 11: before, a scalar zero stands in. */
   private static String gemm(GradientEmitter e, long[] outShape, String a, String b,
       boolean transA, boolean transB, float alpha) {
-    return e.op("Gemm", outShape, List.of(a, b), Onnx.attr("transA", transA ? 1L : 0L),
+    List<String> inputs = e.opset() >= 11 ? List.of(a, b) : List.of(a, b, e.scalar(0f));
+    return e.op("Gemm", outShape, inputs, Onnx.attr("transA", transA ? 1L : 0L),
         Onnx.attr("transB", transB ? 1L : 0L), Onnx.attr("alpha", alpha));
   }
 

@@ -156,16 +156,13 @@ final class PoolRules {
     SpatialGeometry geo = SpatialGeometry.resolve(n.attrs(), SpatialGeometry.spatial(x),
         SpatialGeometry.spatial(y), kernel);
     long[] pads = new long[2 * x.length];
-    long[] padded = x.clone();
     for (int a = 0; a < rank; a++) {
       long needed = (y[2 + a] - 1) * geo.strides()[a] + (kernel[a] - 1) * geo.dilations()[a] + 1;
       long end = Math.max(0, needed - geo.padBegin()[a] - x[2 + a]);
       pads[2 + a] = geo.padBegin()[a];
       pads[x.length + 2 + a] = end;
-      padded[2 + a] = x[2 + a] + geo.padBegin()[a] + end;
     }
-    String source = e.op("Pad", padded, List.of(n.input(0), e.ints(pads),
-        e.scalar(Float.NEGATIVE_INFINITY)), Onnx.attr("mode", "constant"));
+    String source = e.pad(n.input(0), pads, Float.NEGATIVE_INFINITY);
     String g = n.outputGrad(0);
     int taps = (int) product(kernel);
     long[] tapShape = new long[y.length + 1];
@@ -191,7 +188,7 @@ final class PoolRules {
       }
       String window = e.op("Slice", y, List.of(source, e.ints(starts), e.ints(ends),
           e.ints(axes), e.ints(steps)));
-      String hit = e.op("Equal", y, List.of(window, n.output(0)));
+      String hit = e.equal(window, n.output(0));
       String first = taken == null ? hit : e.and(hit, e.not(taken));
       taken = taken == null ? hit : e.op("Or", y, List.of(taken, hit));
       perTap.add(e.reshape(e.masked(g, first), tapShape));

@@ -80,8 +80,7 @@ final class ShapeRules {
       pads[axis] = begin;
       pads[rank + axis] = dim - Math.max(begin, end);
     }
-    n.addGrad(0, e.op("Pad", in, List.of(n.outputGrad(0), e.ints(pads)),
-        Onnx.attr("mode", "constant")));
+    n.addGrad(0, e.pad(n.outputGrad(0), pads, 0f));
   }
 
   /** Constant-mode Pad with non-negative pads: the gradient is the un-padded slice. */

@@ -55,6 +55,13 @@ class LinearGradientTest {
   }
 
   @Test
+  void gemmAtOpset10() {
+    TinyModel model = TinyModel.opset(10).input("x", 3, 4).random("w", 5, 4).random("b", 5)
+        .node("Gemm", in("x", "w", "b"), "y", attr("transB", 1L), attr("alpha", 0.5f));
+    GradientCheck.on(model).verify("Gemm opset 10");
+  }
+
+  @Test
   void gemmScalarBiasAndDefaults() {
     TinyModel model = TinyModel.opset(13).input("x", 2, 6).random("w", 6, 4)
         .node("ReduceMean", in("x"), "c", attr("keepdims", 0L))

@@ -81,6 +81,9 @@ class ShapeGradientTest {
         Arguments.of("Slice opset 11 no axes", TinyModel.opset(11)
             .input("x", 2, 3, 4).ints("starts", 1, 0, -3).ints("ends", 2, 2, -1)
             .node("Slice", in("x", "starts", "ends"), "y")),
+        Arguments.of("Slice opset 10", TinyModel.opset(10)
+            .input("x", 2, 3, 4).ints("starts", 1, -3).ints("ends", 3, 100).ints("axes", 2, 1)
+            .node("Slice", in("x", "starts", "ends", "axes"), "y")),
         Arguments.of("Pad constant opset 11", TinyModel.opset(11).input("x", 1, 2, 4, 4)
             .ints("pads", 0, 0, 1, 2, 0, 0, 2, 0).scalar("value", 0.5f)
             .node("Pad", in("x", "pads", "value"), "y", attr("mode", "constant"))),
