@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.cam4j.Cam4jException;
 
 /** Writes files so a reader never sees a partial one: temp file in the same folder, then move. */
@@ -19,6 +20,10 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
       Files.write(tmp, bytes);
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        // temp files are created 0600; the result should be an ordinary file
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

@@ -1,0 +1,14 @@
+package org.cam4j.render;
+
+import org.cam4j.Cam4jException;
+
+/** A picture could not be saved: unsupported extension, or a folder that cannot be written. */
+public final class ImageWriteException extends Cam4jException {
+  public ImageWriteException(String message) {
+    super(message);
+  }
+
+  public ImageWriteException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

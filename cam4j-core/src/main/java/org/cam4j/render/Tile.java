@@ -1,0 +1,15 @@
+package org.cam4j.render;
+
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+
+/** One picture of a {@link Montage}, with an optional caption drawn under it (null for none). */
+public record Tile(BufferedImage image, String caption) {
+  public Tile {
+    Objects.requireNonNull(image, "image");
+  }
+
+  public static Tile of(BufferedImage image) {
+    return new Tile(image, null);
+  }
+}
