@@ -2,6 +2,7 @@ package org.cam4j.method;
 
 import java.util.List;
 import org.cam4j.engine.FloatTensor;
+import org.cam4j.image.AxisSampling;
 
 /** Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. */
 public final class MapOps {
@@ -95,40 +96,9 @@ public final class MapOps {
    * INTER_LINEAR on float32, PyTorch's align_corners=False).
    */
   public static float[] resizeBilinear(float[] src, int h, int w, int outH, int outW) {
-    int[] y0 = new int[outH];
-    int[] y1 = new int[outH];
-    float[] fy = new float[outH];
-    axis(h, outH, y0, y1, fy);
-    int[] x0 = new int[outW];
-    int[] x1 = new int[outW];
-    float[] fx = new float[outW];
-    axis(w, outW, x0, x1, fx);
-    float[] out = new float[outH * outW];
-    for (int y = 0; y < outH; y++) {
-      int r0 = y0[y] * w;
-      int r1 = y1[y] * w;
-      float wy = fy[y];
-      for (int x = 0; x < outW; x++) {
-        float top = src[r0 + x0[x]] * (1 - fx[x]) + src[r0 + x1[x]] * fx[x];
-        float bottom = src[r1 + x0[x]] * (1 - fx[x]) + src[r1 + x1[x]] * fx[x];
-        out[y * outW + x] = top * (1 - wy) + bottom * wy;
-      }
-    }
-    return out;
-  }
-
-  private static void axis(int in, int out, int[] i0, int[] i1, float[] frac) {
-    double scale = (double) in / out;
-    for (int d = 0; d < out; d++) {
-      double src = Math.max((d + 0.5) * scale - 0.5, 0);
-      int lo = (int) Math.floor(src);
-      if (lo >= in - 1) {
-        lo = in - 1;
-        src = lo;
-      }
-      i0[d] = lo;
-      i1[d] = Math.min(lo + 1, in - 1);
-      frac[d] = (float) (src - lo);
-    }
+    AxisSampling rows = AxisSampling.linear(h, outH, 0, (double) h / outH);
+    AxisSampling cols = AxisSampling.linear(w, outW, 0, (double) w / outW);
+    return AxisSampling.resample((row, dst) -> System.arraycopy(src, row * w, dst, 0, w), w,
+        rows, cols);
   }
 }
