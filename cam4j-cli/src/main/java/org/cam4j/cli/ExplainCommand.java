@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.GradientResult;
 import org.cam4j.engine.ScoreSeed;
 import org.cam4j.io.AtomicFiles;
 import org.cam4j.io.Npy;
+import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MapOps;
 import org.cam4j.method.Methods;
@@ -60,13 +60,13 @@ final class ExplainCommand implements Callable<Integer> {
       for (String l : layers) {
         resolved.add(model.layers().resolve(l).name());
       }
-      GradientResult run = model.forwardBackward(input, resolved, seed(input));
+      CamContext context = CamContext.of(model, input, resolved, seed(input));
       int height = (int) model.signature().height();
       int width = (int) model.signature().width();
       for (CamMethod method : chosen) {
         List<FloatTensor> perLayer = new ArrayList<>();
         for (int i = 0; i < resolved.size(); i++) {
-          FloatTensor raw = method.rawMaps(run, resolved.get(i));
+          FloatTensor raw = method.rawMaps(context, resolved.get(i));
           String suffix = resolved.size() == 1 ? "" : "_" + i;
           AtomicFiles.write(out.resolve(method.name() + "_raw" + suffix + ".npy"),
               Npy.toBytes(raw));
@@ -75,7 +75,7 @@ final class ExplainCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve(method.name() + ".npy"), Npy.toBytes(MapOps.fuse(perLayer)));
       }
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
-          java.util.Arrays.toString(run.explainedClasses()), String.join(", ", resolved),
+          java.util.Arrays.toString(context.run().explainedClasses()), String.join(", ", resolved),
           String.join(", ", methods), out);
       return 0;
     }

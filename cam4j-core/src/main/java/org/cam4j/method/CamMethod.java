@@ -20,6 +20,14 @@ public abstract class CamMethod {
     return true;
   }
 
+  /**
+   * Raw maps [N,h,w] for one layer. The default reads A (and dA) from the context's shared run;
+   * methods that need more (running the network again, the input gradient) override this.
+   */
+  public FloatTensor rawMaps(CamContext context, String layer) {
+    return rawMaps(context.run(), layer);
+  }
+
   /** Raw maps [N,h,w] for one layer of a forward+backward run. */
   public FloatTensor rawMaps(GradientResult run, String layer) {
     return rawMaps(run.activation(layer), needsGradients() ? run.gradient(layer) : null);
