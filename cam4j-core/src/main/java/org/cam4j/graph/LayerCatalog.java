@@ -2,13 +2,12 @@ package org.cam4j.graph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cam4j.onnx.NodeProto;
+import org.cam4j.text.EditDistance;
 
 /**
  * Layer discovery: the tensors worth explaining (4-D feature maps with spatial extent, after the
@@ -16,9 +15,13 @@ import org.cam4j.onnx.NodeProto;
  */
 public final class LayerCatalog {
   private static final Set<String> CONV_OPS = Set.of("Conv", "ConvTranspose");
+  private static final Set<String> MERGE_OPS = Set.of("Add", "Sum", "Concat");
+  private static final Set<String> ACTIVATION_OPS = Set.of("Relu", "Clip", "LeakyRelu",
+      "Sigmoid", "HardSwish", "Elu", "Selu");
 
   private final List<Layer> candidates;
   private final Layer defaultLayer;
+  private final List<Layer> blockOutputs;
   private final Map<String, long[]> shapes;
 
   /**
@@ -49,9 +52,11 @@ public final class LayerCatalog {
     }
   }
 
-  private LayerCatalog(List<Layer> candidates, Layer defaultLayer, Map<String, long[]> shapes) {
+  private LayerCatalog(List<Layer> candidates, Layer defaultLayer, List<Layer> blockOutputs,
+      Map<String, long[]> shapes) {
     this.candidates = candidates;
     this.defaultLayer = defaultLayer;
+    this.blockOutputs = blockOutputs;
     this.shapes = shapes;
   }
 
@@ -91,7 +96,65 @@ public final class LayerCatalog {
         break;
       }
     }
-    return new LayerCatalog(List.copyOf(found), def, Map.copyOf(shapes));
+    return new LayerCatalog(List.copyOf(found), def, blockOutputs(graph, found, def),
+        Map.copyOf(shapes));
+  }
+
+  /**
+   * The outputs of the network's blocks, in graph order, ending with the default layer. In a
+   * network with merges (residual Add, Inception/Fire/Dense Concat) a block ends at a merge, or
+   * at the activation that directly follows it; in a plain chain (VGG, MobileNetV1) at the
+   * activation after each full (not depthwise) convolution.
+   */
+  private static List<Layer> blockOutputs(ModelGraph graph, List<Layer> found, Layer def) {
+    List<Layer> merges = new ArrayList<>();
+    for (Layer l : found) {
+      if (MERGE_OPS.contains(l.opType())) {
+        merges.add(followingActivation(graph, l, found));
+      }
+    }
+    List<Layer> blocks = new ArrayList<>();
+    if (!merges.isEmpty()) {
+      blocks.addAll(merges);
+    } else {
+      for (Layer l : found) {
+        NodeProto producer = graph.producer(l.name()).orElseThrow();
+        if (ACTIVATION_OPS.contains(l.opType()) && isFullConv(graph, producer.getInput(0))) {
+          blocks.add(l);
+        }
+      }
+    }
+    List<Layer> upToDefault = new ArrayList<>();
+    for (Layer l : found) {
+      if (l.equals(def)) {
+        break;
+      }
+      if (blocks.contains(l) && !upToDefault.contains(l)) {
+        upToDefault.add(l);
+      }
+    }
+    upToDefault.add(def);
+    return List.copyOf(upToDefault);
+  }
+
+  private static boolean isFullConv(ModelGraph graph, String tensor) {
+    return graph.producer(tensor)
+        .filter(p -> p.getOpType().equals("Conv") && NodeAttributes.of(p).getInt("group", 1) == 1)
+        .isPresent();
+  }
+
+  /** The activation that is a merge's only consumer (Add then Relu), else the merge itself. */
+  private static Layer followingActivation(ModelGraph graph, Layer merge, List<Layer> found) {
+    List<NodeProto> consumers = graph.consumers(merge.name());
+    if (consumers.size() == 1 && ACTIVATION_OPS.contains(consumers.get(0).getOpType())) {
+      String out = consumers.get(0).getOutput(0);
+      for (Layer l : found) {
+        if (l.name().equals(out)) {
+          return l;
+        }
+      }
+    }
+    return merge;
   }
 
   private static Set<String> ancestors(ModelGraph graph, String tensor) {
@@ -110,6 +173,14 @@ public final class LayerCatalog {
   /** Candidate feature maps in graph order. */
   public List<Layer> candidates() {
     return candidates;
+  }
+
+  /**
+   * Each block's output up to the default layer, for "every layer at once" views (see
+   * {@link #discover}).
+   */
+  public List<Layer> blockOutputs() {
+    return blockOutputs;
   }
 
   /** The last feature map before global pooling: the classic Grad-CAM layer. */
@@ -168,13 +239,8 @@ public final class LayerCatalog {
   /** The candidate names closest to a query (edit distance on normalised names). */
   public List<String> closest(String query, int count) {
     String q = normalise(query);
-    List<Layer> sorted = new ArrayList<>(candidates);
-    sorted.sort(Comparator.comparingInt(l -> distance(q, l.name())));
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < Math.min(count, sorted.size()); i++) {
-      names.add(sorted.get(i).name());
-    }
-    return Collections.unmodifiableList(names);
+    return EditDistance.closest(candidates, l -> distance(q, l.name()), count).stream()
+        .map(Layer::name).toList();
   }
 
   /**
@@ -192,32 +258,13 @@ public final class LayerCatalog {
     for (int i = 0; i + span <= Math.max(words.length, span); i++) {
       String window = String.join("_", java.util.Arrays.copyOfRange(words, i,
           Math.min(words.length, i + span)));
-      best = Math.min(best, levenshtein(q, window));
+      best = Math.min(best, EditDistance.between(q, window));
     }
-    return best * 1000 + Math.min(999, levenshtein(q, n));
+    return best * 1000 + Math.min(999, EditDistance.between(q, n));
   }
 
   static String normalise(String s) {
     return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
         .replaceAll("^_+|_+$", "");
-  }
-
-  static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

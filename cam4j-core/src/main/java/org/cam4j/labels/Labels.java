@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cam4j.text.EditDistance;
 
 /**
  * The class names of a classifier, index {@code i} naming output {@code i}. Immutable.
@@ -210,6 +211,47 @@ public final class Labels {
           + " labels of " + source);
     }
     return labels.get(index);
+  }
+
+  /**
+   * The class a user names: by WordNet id, by its whole name or any of its comma-separated
+   * synonyms (case-insensitive), else by the only name containing the query. Fails with the
+   * candidates when the query is ambiguous, or with the closest names when nothing matches.
+   */
+  public Label find(String query) {
+    String q = query.trim().toLowerCase(Locale.ROOT);
+    for (Label l : labels) {
+      if (q.equals(lower(l.wnid())) || q.equals(lower(l.name())) || synonyms(l).contains(q)) {
+        return l;
+      }
+    }
+    List<Label> containing = labels.stream().filter(l -> lower(l.name()).contains(q)).toList();
+    if (containing.size() == 1) {
+      return containing.get(0);
+    }
+    if (containing.size() > 1) {
+      throw new LabelsException("class '" + query + "' is ambiguous: it matches " + describe(
+          containing.subList(0, Math.min(8, containing.size())))
+          + (containing.size() > 8 ? " and " + (containing.size() - 8) + " more" : "")
+          + "; give the full name or the index");
+    }
+    List<Label> closest = EditDistance.closest(labels,
+        l -> synonyms(l).stream().mapToInt(s -> EditDistance.between(q, s)).min().orElseThrow(), 5);
+    throw new LabelsException("no class named '" + query + "' in " + source + "; closest: "
+        + describe(closest));
+  }
+
+  private static List<String> synonyms(Label l) {
+    return java.util.Arrays.stream(l.name().split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+        .toList();
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String describe(List<Label> ls) {
+    return String.join(", ", ls.stream().map(l -> l.index() + " '" + l.shortName() + "'").toList());
   }
 
   /** All labels, by index; unmodifiable. */

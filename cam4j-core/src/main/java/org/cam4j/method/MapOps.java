@@ -21,6 +21,27 @@ public final class MapOps {
     return fuse(List.of(scaledAndResized(raw, height, width)));
   }
 
+  /**
+   * The Keras Grad-CAM tutorial's normalisation, per image at the map's own resolution:
+   * {@code max(raw, 0) / max}; a map whose maximum is 0 stays all zero. [N,h,w] -> [N,h,w].
+   */
+  public static FloatTensor reluOverMax(FloatTensor raw) {
+    int n = (int) raw.dim(0);
+    int area = raw.size() / n;
+    float[] v = raw.toArray();
+    for (int i = 0; i < n; i++) {
+      float max = 0;
+      for (int p = i * area; p < (i + 1) * area; p++) {
+        v[p] = Math.max(v[p], 0f);
+        max = Math.max(max, v[p]);
+      }
+      for (int p = i * area; max > 0 && p < (i + 1) * area; p++) {
+        v[p] /= max;
+      }
+    }
+    return FloatTensor.of(raw.shape(), v);
+  }
+
   /** Per layer: ReLU, min-max scale, bilinear resize to (height, width). [N,h,w] -> [N,H,W]. */
   public static FloatTensor scaledAndResized(FloatTensor raw, int height, int width) {
     int n = (int) raw.dim(0);

@@ -1,5 +1,6 @@
 package org.cam4j.render;
 
+import java.util.List;
 import org.cam4j.image.AxisSampling;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
@@ -14,7 +15,7 @@ public final class Heatmaps {
    * float map (which is how pytorch-grad-cam upsamples its maps).
    */
   public static Heatmap resize(Heatmap map, int width, int height) {
-    return sample(map, width, height, new CropBox(0, 0, width, height));
+    return onto(map, width, height, new CropBox(0, 0, width, height));
   }
 
   /**
@@ -24,10 +25,14 @@ public final class Heatmaps {
    * (cut by a centre crop) get 0. The result has the photo's size.
    */
   public static Heatmap toPhoto(Heatmap map, PreparedImage prepared) {
-    return sample(map, prepared.photoWidth(), prepared.photoHeight(), prepared.cropBox());
+    return onto(map, prepared.photoWidth(), prepared.photoHeight(), prepared.cropBox());
   }
 
-  private static Heatmap sample(Heatmap map, int width, int height, CropBox box) {
+  /**
+   * The map stretched over {@code box} of a {@code width x height} picture (bilinear, half-pixel
+   * centres); pixels outside the box get 0. {@link #toPhoto} is this with the photo's crop box.
+   */
+  public static Heatmap onto(Heatmap map, int width, int height, CropBox box) {
     double stepX = map.width() / box.width();
     double stepY = map.height() / box.height();
     AxisSampling cols = AxisSampling.linear(map.width(), width, -box.x() * stepX, stepX);
@@ -42,6 +47,31 @@ public final class Heatmaps {
       }
     }
     return Heatmap.wrap(width, height, out);
+  }
+
+  /** The element-wise mean of maps of one size (a single map is returned as is). */
+  public static Heatmap mean(List<Heatmap> maps) {
+    if (maps.isEmpty()) {
+      throw new IllegalArgumentException("no maps to average");
+    }
+    if (maps.size() == 1) {
+      return maps.get(0);
+    }
+    Heatmap first = maps.get(0);
+    float[] sum = new float[first.width() * first.height()];
+    for (Heatmap m : maps) {
+      if (m.width() != first.width() || m.height() != first.height()) {
+        throw new IllegalArgumentException("cannot average a " + m + " with a " + first);
+      }
+      float[] v = m.values();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += v[i];
+      }
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= maps.size();
+    }
+    return Heatmap.wrap(first.width(), first.height(), sum);
   }
 
   /** Whether the centre of pixel {@code p} lies in {@code [start, start + size)}. */

@@ -29,21 +29,25 @@ public final class ImageFiles {
 
   /** Writes {@code image} to {@code file} ({@code .png}, {@code .jpg} or {@code .jpeg}). */
   public static void save(BufferedImage image, Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    byte[] bytes;
-    if (name.endsWith(".png")) {
-      bytes = encode(image, "png", null);
-    } else if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-      bytes = encode(opaque(image), "jpeg", JPEG_QUALITY);
-    } else {
-      throw new ImageWriteException("cannot save " + file + ": use a .png, .jpg or .jpeg name");
-    }
+    byte[] bytes = encode(image, file);
     checkFolder(file);
     AtomicFiles.write(file, bytes);
   }
 
+  /** The bytes {@link #save} would write, in the format {@code file}'s extension names. */
+  public static byte[] encode(BufferedImage image, Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".png")) {
+      return encode(image, "png", null);
+    }
+    if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+      return encode(opaque(image), "jpeg", JPEG_QUALITY);
+    }
+    throw new ImageWriteException("cannot save " + file + ": use a .png, .jpg or .jpeg name");
+  }
+
   /** Explains the usual folder problems before the write reports a bare path. */
-  private static void checkFolder(Path file) {
+  public static void checkFolder(Path file) {
     Path folder = file.toAbsolutePath().getParent();
     while (folder != null && !Files.exists(folder)) {
       folder = folder.getParent();

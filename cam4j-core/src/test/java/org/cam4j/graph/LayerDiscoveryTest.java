@@ -70,6 +70,6 @@ class LayerDiscoveryTest {
     assertEquals("conv5_block3_out", LayerCatalog.normalise("conv5_block3_out"));
     assertEquals("layer4_layer4_1_relu_1_relu_output_0",
         LayerCatalog.normalise("/layer4/layer4.1/relu_1/Relu_output_0"));
-    assertEquals(3, LayerCatalog.levenshtein("kitten", "sitting"));
+    assertEquals(3, org.cam4j.text.EditDistance.between("kitten", "sitting"));
   }
 }

@@ -1,0 +1,40 @@
+package org.cam4j;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** Versions of cam4j and what it runs on, for manifests and {@code --version}. */
+public final class Versions {
+  private static final String CAM4J = readCam4j();
+
+  private Versions() {
+  }
+
+  public static String cam4j() {
+    return CAM4J;
+  }
+
+  public static String onnxRuntime() {
+    return OrtEnvironment.getEnvironment().getVersion();
+  }
+
+  public static String java() {
+    return System.getProperty("java.version");
+  }
+
+  private static String readCam4j() {
+    try (InputStream in = Versions.class.getResourceAsStream("cam4j.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("cam4j.properties is missing from the build");
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
