@@ -1,63 +1,209 @@
 package org.cam4j.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.ScoreSeed;
+import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.ExplainOptions;
+import org.cam4j.explain.Explainer;
+import org.cam4j.explain.Explanation;
+import org.cam4j.explain.Manifest;
+import org.cam4j.image.ImageLoadException;
 import org.cam4j.io.AtomicFiles;
 import org.cam4j.io.Npy;
 import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MapOps;
 import org.cam4j.method.Methods;
+import org.cam4j.render.Colormap;
+import org.cam4j.render.Overlay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Computes class activation maps. */
+/** Computes class activation maps for photos, or for a preprocessed tensor. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-    description = "Explain a prediction with class activation maps.")
+    description = "Explain predictions with class activation maps: one overlay, heatmap, map"
+        + " (.npy) and manifest per photo and method.")
 final class ExplainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions = new ModelOptions();
 
-  @Option(names = "--tensor", paramLabel = "INPUT.npy", required = true,
-      description = "An already preprocessed float32 tensor in the model's layout.")
+  @Parameters(paramLabel = "IMAGE|DIR", arity = "0..*",
+      description = "Photos (JPEG, PNG, BMP, GIF, WebP) or folders of photos.")
+  List<Path> images = new ArrayList<>();
+
+  @Option(names = "--tensor", paramLabel = "INPUT.npy",
+      description = "Instead of photos: an already preprocessed float32 tensor in the model's"
+          + " layout; writes DIR/<method>.npy and DIR/<method>_raw.npy.")
   Path tensor;
 
-  @Option(names = "--layer", paramLabel = "NAME", defaultValue = "auto",
+  @Option(names = "--layer", paramLabel = "NAME", defaultValue = "auto", split = ",",
       description = "Layer(s) to explain: auto (default), a tensor name, a block name such as"
-          + " layer4, or a suffix.", split = ",")
+          + " layer4, or a suffix; several are fused.")
   List<String> layers;
 
-  @Option(names = "--class", paramLabel = "top|IDX", defaultValue = "top",
-      description = "Class to explain: top (each image's top-1) or a class index.")
+  @Option(names = "--all-layers",
+      description = "Explain every block output in one backward pass and draw them as a strip.")
+  boolean allLayers;
+
+  @Option(names = "--class", paramLabel = "top|IDX|NAME", defaultValue = "top",
+      description = "Class to explain: top (each image's top-1), an index, or a label such as"
+          + " tabby.")
   String target;
 
   @Option(names = "--method", paramLabel = "M", defaultValue = "gradcam", split = ",",
-      description = "Method(s), comma separated.")
+      description = "Method(s), comma separated: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = MethodNames.class)
   List<String> methods;
 
+  @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
+      description = "jet (default), turbo, viridis, inferno, gray.")
+  String colormap;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.4",
+      description = "Heat weight in the overlay, 0..1 (default ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(names = "--blend", paramLabel = "MODE", defaultValue = "alpha",
+      description = "alpha: (1-a)*photo + a*heat; seed: the Keras tutorial's heat*a + photo,"
+          + " rescaled to 0..255.")
+  String blend;
+
+  @Option(names = "--format", paramLabel = "png|jpg", defaultValue = "png",
+      description = "Picture format of the overlay and heatmap (default png).")
+  String format;
+
+  @Option(names = "--top", paramLabel = "K", defaultValue = "5",
+      description = "Predictions listed per photo (default ${DEFAULT-VALUE}).")
+  int top;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "cam4j-out",
-      description = "Output folder.")
+      description = "Output folder (default ${DEFAULT-VALUE}).")
   Path out;
+
+  @Option(names = "--json", description = "Print the manifests as JSON: {\"results\":[...]}.")
+  boolean json;
 
   @Spec
   CommandSpec spec;
 
+  /** Method names for the help text. */
+  static final class MethodNames extends ArrayList<String> {
+    MethodNames() {
+      super(Methods.names());
+    }
+  }
+
   @Override
   public Integer call() {
     List<CamMethod> chosen = methods.stream().map(Methods::byName).toList();
+    if ((tensor == null) == images.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "give photos (IMAGE|DIR...) or --tensor INPUT.npy, not both");
+    }
+    return tensor != null ? explainTensor(chosen) : explainPhotos();
+  }
+
+  private int explainPhotos() {
+    ExplainOptions.Builder options = ExplainOptions.builder().layers(layers).allLayers(allLayers)
+        .target(ClassChoice.parse(target)).overlay(overlay()).topK(top);
+    List<ExplainOptions> perMethod = methods.stream().map(m -> options.method(m).build())
+        .toList();
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<Path> files = ImageArguments.expand(images);
+    ArrayNode results = ClassifyCommand.JSON.createArrayNode();
+    Set<String> stems = new HashSet<>();
+    int failed = 0;
+    try (Explainer explainer = modelOptions.explainer(err)) {
+      Progress progress = new Progress(err, files.size());
+      for (Path file : files) {
+        progress.start(file.getFileName().toString());
+        try {
+          String stem = uniqueStem(file, stems);
+          var photo = explainer.imageLoader().load(file);
+          for (ExplainOptions o : perMethod) {
+            Explanation e = explainer.explain(photo, file.toString(), o);
+            Manifest saved = e.save(out, stem, format);
+            progress.clear();
+            if (json) {
+              results.add(ClassifyCommand.JSON.valueToTree(saved));
+            } else {
+              stdout.printf(Locale.ROOT, "%s: %s (%d, %.1f%%) by %s at %s -> %s%n", file,
+                  e.target().label(), e.target().index(), 100 * e.target().probability(),
+                  e.method(), String.join(", ", e.layers().size() > 3
+                      ? List.of(e.layers().size() + " layers") : e.layers()),
+                  out.resolve(saved.files().get("overlay")));
+            }
+          }
+        } catch (ImageLoadException e) {
+          failed++;
+          progress.note("cam4j: error: " + e.getMessage());
+        }
+      }
+      progress.clear();
+    }
+    if (json) {
+      ObjectNode root = ClassifyCommand.JSON.createObjectNode();
+      root.set("results", results);
+      stdout.println(root.toPrettyString());
+    }
+    stdout.flush();
+    return failed == 0 ? 0 : ErrorReporter.INPUT;
+  }
+
+  /** The photo's name, made unique when two photos from different folders share it. */
+  private static String uniqueStem(Path file, Set<String> used) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]+", "_");
+    String unique = stem;
+    for (int i = 2; !used.add(unique); i++) {
+      unique = stem + "_" + i;
+    }
+    return unique;
+  }
+
+  private Overlay overlay() {
+    Colormap map;
+    Overlay.Mode mode;
+    try {
+      map = Colormap.valueOf(colormap.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Cam4jException("unknown colormap '" + colormap + "'; available: " + String.join(
+          ", ", Arrays.stream(Colormap.values()).map(c -> c.name().toLowerCase(Locale.ROOT))
+              .toList()));
+    }
+    try {
+      mode = Overlay.Mode.valueOf(blend.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Cam4jException("unknown blend '" + blend + "'; use alpha or seed");
+    }
+    return Overlay.builder().colormap(map).alpha(alpha).mode(mode).build();
+  }
+
+  private int explainTensor(List<CamMethod> chosen) {
     FloatTensor input = Npy.read(tensor);
     try (CamModel model = modelOptions.load()) {
       List<String> resolved = new ArrayList<>();
-      for (String l : layers) {
+      for (String l : allLayers ? List.of("auto") : layers) {
         resolved.add(model.layers().resolve(l).name());
       }
       CamContext context = CamContext.of(model, input, resolved, seed(input));
@@ -75,7 +221,7 @@ final class ExplainCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve(method.name() + ".npy"), Npy.toBytes(MapOps.fuse(perLayer)));
       }
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
-          java.util.Arrays.toString(context.run().explainedClasses()), String.join(", ", resolved),
+          Arrays.toString(context.run().explainedClasses()), String.join(", ", resolved),
           String.join(", ", methods), out);
       return 0;
     }
@@ -90,10 +236,11 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       index = Integer.parseInt(target.trim());
     } catch (NumberFormatException e) {
-      throw new Cam4jException("--class must be 'top' or a class index, got '" + target + "'");
+      throw new Cam4jException("with --tensor, --class must be 'top' or a class index, got '"
+          + target + "'");
     }
     int[] classes = new int[rows];
-    java.util.Arrays.fill(classes, index);
+    Arrays.fill(classes, index);
     return ScoreSeed.classes(classes);
   }
 }

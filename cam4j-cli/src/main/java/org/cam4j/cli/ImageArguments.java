@@ -1,0 +1,53 @@
+package org.cam4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.cam4j.Cam4jException;
+
+/** Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name. */
+final class ImageArguments {
+  static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
+
+  private ImageArguments() {
+  }
+
+  static List<Path> expand(List<Path> arguments) {
+    List<Path> images = new ArrayList<>();
+    for (Path a : arguments) {
+      if (Files.isDirectory(a)) {
+        List<Path> found = imagesIn(a);
+        if (found.isEmpty()) {
+          throw new Cam4jException("no images (" + String.join(", ", EXTENSIONS.stream().sorted()
+              .toList()) + ") in folder " + a);
+        }
+        images.addAll(found);
+      } else if (Files.exists(a)) {
+        images.add(a);
+      } else {
+        throw new Cam4jException("image not found: " + a);
+      }
+    }
+    return images;
+  }
+
+  private static List<Path> imagesIn(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).filter(ImageArguments::hasImageExtension)
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new Cam4jException("cannot list folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasImageExtension(Path p) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+}
