@@ -15,8 +15,8 @@ import org.cam4j.onnx.ModelProto;
 
 /**
  * Small CNN classifiers built in code (opset 13, fixed random weights) for tests above the
- * autodiff layer: x [N,2,6,6] -> Conv 3x3 (3) -> act "a1" -> Conv 3x3 (4) -> act "a2" ->
- * GlobalAveragePool -> Flatten -> Gemm -> "y" [N,5]. Convolutions pad by 1, so maps stay 6x6.
+ * autodiff layer: x [N,2,6,6] -> Conv 3x3 pad 1 (3) -> act "a1" [N,3,6,6] -> Conv 2x2
+ * stride 2 (4) -> act "a2" [N,4,3,3] -> GlobalAveragePool -> Flatten -> MatMul -> "y" [N,5].
  */
 public final class TinyCnn {
   public static final int CHANNELS = 2;
@@ -42,8 +42,9 @@ public final class TinyCnn {
   }
 
   /**
-   * Relu, no biases and kernels symmetric under a horizontal flip: the score of a mirrored
-   * image is the same, its maps are mirrored, and scaling the input by a &gt; 0 scales every
+   * Relu, no biases and kernels symmetric under a horizontal flip (the 2x2 stride-2 windows
+   * tile the 6 columns symmetrically): the score of a mirrored image is the same, its maps are
+   * mirrored, and scaling the input by a &gt; 0 scales every
    * activation by a (the network is positively homogeneous).
    */
   public static TinyModel mirrorSymmetric() {
@@ -61,15 +62,15 @@ public final class TinyCnn {
     String x = nhwc ? "xt" : "x";
     float[] w1 = m.uniform(3 * CHANNELS * 9, -1, 1);
     float[] b1 = m.uniform(3, -0.3, 0.3);
-    float[] w2 = m.uniform(4 * 3 * 9, -1, 1);
+    float[] w2 = m.uniform(4 * 3 * 4, -1, 1);
     float[] b2 = m.uniform(4, -0.3, 0.3);
     float[] fc = m.uniform(4 * CLASSES, -1, 1);
     if (mirror) {
-      mirrorKernels(w1);
-      mirrorKernels(w2);
+      mirrorKernels(w1, 3);
+      mirrorKernels(w2, 2);
     }
     m.weights("w1", new long[] {3, CHANNELS, 3, 3}, w1)
-        .weights("w2", new long[] {4, 3, 3, 3}, w2)
+        .weights("w2", new long[] {4, 3, 2, 2}, w2)
         .weights("fc", new long[] {4, CLASSES}, fc);
     long[] pads = {1, 1, 1, 1};
     if (mirror) {
@@ -79,7 +80,8 @@ public final class TinyCnn {
           .node("Conv", in(x, "w1", "b1"), "c1", attr("pads", pads));
     }
     m.node(activation, in("c1"), "a1");
-    m.node("Conv", mirror ? in("a1", "w2") : in("a1", "w2", "b2"), "c2", attr("pads", pads))
+    m.node("Conv", mirror ? in("a1", "w2") : in("a1", "w2", "b2"), "c2",
+            attr("strides", new long[] {2, 2}))
         .node(activation, in("c2"), "a2")
         .node("GlobalAveragePool", in("a2"), "g")
         .node("Flatten", in("g"), "f")
@@ -87,11 +89,13 @@ public final class TinyCnn {
     return m;
   }
 
-  /** Makes every 3x3 kernel equal to its left-right mirror image. */
-  private static void mirrorKernels(float[] w) {
-    for (int k = 0; k < w.length; k += 9) {
-      for (int row = 0; row < 3; row++) {
-        w[k + row * 3 + 2] = w[k + row * 3];
+  /** Makes every size x size kernel equal to its left-right mirror image. */
+  private static void mirrorKernels(float[] w, int size) {
+    for (int k = 0; k < w.length; k += size * size) {
+      for (int row = 0; row < size; row++) {
+        for (int col = 0; col < size / 2; col++) {
+          w[k + row * size + size - 1 - col] = w[k + row * size + col];
+        }
       }
     }
   }
