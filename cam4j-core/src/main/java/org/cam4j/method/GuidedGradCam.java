@@ -27,8 +27,9 @@ public final class GuidedGradCam extends CamMethod {
   public FloatTensor rawMaps(CamContext context, String layer) {
     FloatTensor gb = guidedMaps.get(context, guided::inputMaps);
     Layout layout = context.model().signature().layout();
+    FloatTensor input = context.input();
     FloatTensor cam = MapOps.normalised(gradCam.rawMaps(context, layer),
-        InputChannels.height(context.input(), layout), InputChannels.width(context.input(), layout));
+        InputChannels.height(input, layout), InputChannels.width(input, layout));
     float[] out = new float[gb.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = cam.get(i) * gb.get(i);

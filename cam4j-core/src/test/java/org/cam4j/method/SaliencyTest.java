@@ -72,7 +72,8 @@ class SaliencyTest {
         "integrated-gradients")) {
       CamMethod method = Methods.byName(name);
       assertFalse(method.usesLayer(), name);
-      assertThrows(UnsupportedOperationException.class, () -> method.rawMaps((GradientResult) null, "a1"), name);
+      assertThrows(UnsupportedOperationException.class,
+          () -> method.rawMaps((GradientResult) null, "a1"), name);
     }
   }
 }
