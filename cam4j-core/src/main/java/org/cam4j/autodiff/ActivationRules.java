@@ -2,6 +2,7 @@ package org.cam4j.autodiff;
 
 import java.util.List;
 import java.util.Map;
+import org.cam4j.graph.TensorValues;
 
 /**
  * Pointwise activations and softmax. Kinks follow PyTorch autograd so maps match
@@ -24,6 +25,12 @@ final class ActivationRules {
     rules.put("LogSoftmax", ActivationRules::logSoftmax);
   }
 
+  /** {@link BackwardMode#GUIDED}: rectifiers pass only positive gradients. */
+  static void registerGuided(Map<String, VjpRule> rules) {
+    rules.put("Relu", ActivationRules::guidedRelu);
+    rules.put("Clip", ActivationRules::guidedClip);
+  }
+
   private static void relu(NodeGradient n) {
     GradientEmitter e = n.emit();
     n.addGrad(0, e.masked(n.outputGrad(0), e.greater(n.input(0), e.scalar(0f))));
@@ -43,6 +50,45 @@ final class ActivationRules {
       mask = mask == null ? upper : e.and(mask, upper);
     }
     n.addGrad(0, mask == null ? n.outputGrad(0) : e.masked(n.outputGrad(0), mask));
+  }
+
+  /** {@code dx = (x > 0) * max(g, 0)}. */
+  private static void guidedRelu(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    n.addGrad(0, e.masked(positiveGrad, e.greater(n.input(0), e.scalar(0f))));
+  }
+
+  /**
+   * With a constant lower bound of 0 (ReLU6) the lower kink is guided like Relu,
+   * {@code dx = (0 < x <= max) * max(g, 0)}; any other Clip keeps its true gradient.
+   */
+  private static void guidedClip(NodeGradient n) {
+    if (!lowerBoundIsZero(n)) {
+      clip(n);
+      return;
+    }
+    GradientEmitter e = n.emit();
+    String x = n.input(0);
+    String mask = e.greater(x, e.scalar(0f));
+    String max = bound(n, 2, "max");
+    if (max != null) {
+      mask = e.and(mask, e.lessOrEqual(x, max));
+    }
+    String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    n.addGrad(0, e.masked(positiveGrad, mask));
+  }
+
+  private static boolean lowerBoundIsZero(NodeGradient n) {
+    if (!n.input(1).isEmpty()) {
+      return n.emit().graph().constant(n.input(1))
+          .map(t -> {
+            float[] v = TensorValues.floats(t);
+            return v.length == 1 && v[0] == 0f;
+          })
+          .orElse(false);
+    }
+    return n.attrs().has("min") && n.attrs().getFloat("min", -1f) == 0f;
   }
 
   /** Clip's bound: an input since opset 11, an attribute before. Null when unbounded. */

@@ -17,16 +17,21 @@ import org.cam4j.onnx.ValueInfoProto;
  * Appends reverse-mode autodiff to a model: the returned model computes, in one run, the forward
  * pass, every target tensor and the gradient of the seeded score with respect to each target.
  *
- * <p>The seed is built in the graph so one run serves "explain the top class" without a prior
- * forward pass: {@code seed = SEED + TOP * onehot(argmax(score))} where {@code SEED} [N, K] holds
- * explicit class weights per row and {@code TOP} [N, 1] is 1 for rows that explain their own
- * top-1 class.
+ * <p>The seed is built in the graph so one run serves "explain the top class" or "explain a
+ * probability" without a prior forward pass: {@code w = SEED + TOP * onehot(argmax(score))} where
+ * {@code SEED} [N, K] holds explicit class weights per row and {@code TOP} [N, 1] the weight of
+ * each row's own top-1 class (1 to explain it, -1 to argue against it, 0 for none). Rows whose
+ * {@code PROBABILITY} [N, 1] is 1 differentiate {@code sum_k w_k softmax(score)_k} instead of
+ * {@code sum_k w_k score_k}: their seed is the softmax VJP {@code p * (w - <w, p>)}, which for
+ * {@code w = e_c} is {@code p_c (e_c - p)}.
  */
 public final class GradientGraphBuilder {
   /** Graph input: explicit score weights per row, float [N, K]. */
   public static final String SEED = "cam4j/seed";
-  /** Graph input: 1 where a row explains its own top-1 class, float [N, 1]. */
+  /** Graph input: per row, the weight of its own top-1 class (1, -1 or 0), float [N, 1]. */
   public static final String TOP = "cam4j/top";
+  /** Graph input: 1 where a row explains softmax probabilities rather than scores, float [N, 1]. */
+  public static final String PROBABILITY = "cam4j/probability";
 
   private GradientGraphBuilder() {
   }
@@ -44,6 +49,12 @@ public final class GradientGraphBuilder {
    */
   public static ModelProto build(ModelGraph graph, List<String> targets, String score,
       Map<String, long[]> shapes) {
+    return build(graph, targets, score, shapes, BackwardMode.GRADIENT);
+  }
+
+  /** Builds the forward+backward model for a backward mode (true or guided gradients). */
+  public static ModelProto build(ModelGraph graph, List<String> targets, String score,
+      Map<String, long[]> shapes, BackwardMode mode) {
     BackwardPath path = BackwardPath.between(graph, targets, score);
     GradientEmitter e = new GradientEmitter(graph, shapes);
     long[] scoreShape = e.shape(score);
@@ -55,6 +66,7 @@ public final class GradientGraphBuilder {
     long[] seedShape = {rows, classes};
     e.recordShape(SEED, seedShape);
     e.recordShape(TOP, new long[] {rows, 1});
+    e.recordShape(PROBABILITY, new long[] {rows, 1});
     String seed = e.reshape(inGraphSeed(e, score, seedShape), scoreShape);
 
     Map<String, List<String>> contributions = new HashMap<>();
@@ -75,7 +87,7 @@ public final class GradientGraphBuilder {
       }
       NodeGradient ng = new NodeGradient(node, e, path, outGrads, contributions, supported);
       boolean defaultDomain = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
-      VjpRule rule = defaultDomain ? VjpRules.forOp(node.getOpType()).orElse(null) : null;
+      VjpRule rule = defaultDomain ? VjpRules.forOp(node.getOpType(), mode).orElse(null) : null;
       if (rule == null) {
         throw ng.unsupported(defaultDomain ? "" : "domain " + node.getDomain());
       }
@@ -106,6 +118,7 @@ public final class GradientGraphBuilder {
     g.addAllInitializer(e.constants());
     g.addInput(Onnx.floatValueInfo(SEED, seedShape));
     g.addInput(Onnx.floatValueInfo(TOP, new long[] {rows, 1}));
+    g.addInput(Onnx.floatValueInfo(PROBABILITY, new long[] {rows, 1}));
     g.addAllOutput(extraOutputs);
     return graph.proto().toBuilder().setGraph(g).build();
   }
@@ -116,6 +129,10 @@ public final class GradientGraphBuilder {
         Onnx.attr("axis", 1L), Onnx.attr("keepdims", 0L));
     String oneHot = e.op("OneHot", seedShape, List.of(argmax, e.ints(seedShape[1]),
         e.floats(new long[] {2}, new float[] {0f, 1f})), Onnx.attr("axis", -1L));
-    return e.add(SEED, e.mul(TOP, oneHot));
+    String weights = e.add(SEED, e.mul(TOP, oneHot));
+    String p = e.op("Softmax", seedShape, List.of(flat), Onnx.attr("axis", 1L));
+    String dot = e.reduceSum(e.mul(weights, p), new long[] {1}, true);
+    String throughSoftmax = e.mul(p, e.sub(weights, dot));
+    return e.where(e.greater(PROBABILITY, e.scalar(0.5f)), throughSoftmax, weights);
   }
 }

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 /** The operator -> gradient rule table. */
 public final class VjpRules {
   private static final Map<String, VjpRule> RULES = build();
+  private static final Map<String, VjpRule> GUIDED = guided();
 
   private VjpRules() {
   }
@@ -24,7 +25,21 @@ public final class VjpRules {
     return Map.copyOf(rules);
   }
 
+  private static Map<String, VjpRule> guided() {
+    Map<String, VjpRule> rules = new TreeMap<>();
+    ActivationRules.registerGuided(rules);
+    return Map.copyOf(rules);
+  }
+
   public static Optional<VjpRule> forOp(String opType) {
+    return forOp(opType, BackwardMode.GRADIENT);
+  }
+
+  /** The rule for an operator in a backward mode: guided rectifiers replace the true ones. */
+  public static Optional<VjpRule> forOp(String opType, BackwardMode mode) {
+    if (mode == BackwardMode.GUIDED && GUIDED.containsKey(opType)) {
+      return Optional.of(GUIDED.get(opType));
+    }
     return Optional.ofNullable(RULES.get(opType));
   }
 

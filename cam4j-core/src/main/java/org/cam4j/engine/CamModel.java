@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.cam4j.Cam4jException;
+import org.cam4j.autodiff.BackwardMode;
 import org.cam4j.autodiff.BackwardPath;
 import org.cam4j.autodiff.GradientGraphBuilder;
 import org.cam4j.graph.LayerCatalog;
@@ -26,8 +27,8 @@ import org.cam4j.onnx.ValueInfoProto;
 
 /**
  * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the
- * ONNX Runtime sessions (cached per set of layers and input shape, so one session serves several
- * layers and a warm model builds none). Thread-safe; close it to free native memory.
+ * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
+ * serves several layers and a warm model builds none). Thread-safe; close it to free native memory.
  */
 public final class CamModel implements AutoCloseable {
   private final ModelGraph graph;
@@ -39,7 +40,7 @@ public final class CamModel implements AutoCloseable {
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
 
-  private record SessionKey(List<String> layers, List<Long> inputShape) {
+  private record SessionKey(List<String> layers, List<Long> inputShape, BackwardMode mode) {
   }
 
   private CamModel(ModelGraph graph, EngineOptions options) {
@@ -118,7 +119,7 @@ public final class CamModel implements AutoCloseable {
       }
       return flattenRows(FloatTensor.stack(rows));
     }
-    SessionKey key = new SessionKey(List.of(), boxed(input.shape()));
+    SessionKey key = new SessionKey(List.of(), boxed(input.shape()), BackwardMode.GRADIENT);
     OrtSession s = sessions.get(key, k -> createSession(forwardModel()));
     String score = signature.score().name();
     FloatTensor out = OrtRunner.run(env, s, Map.of(signature.inputName(), input), Set.of(score))
@@ -129,10 +130,17 @@ public final class CamModel implements AutoCloseable {
   /**
    * One forward+backward run: activations and gradients of the score for every layer.
    *
-   * @param layers ONNX tensor names (resolve user input with {@link #layers()} first)
+   * @param layers ONNX tensor names (resolve user input with {@link #layers()} first); the
+   *     model's input ({@code signature().inputName()}) gives the gradient for the image itself
    * @param seed what each row explains
    */
   public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed) {
+    return forwardBackward(input, layers, seed, BackwardMode.GRADIENT);
+  }
+
+  /** {@link #forwardBackward(FloatTensor, List, ScoreSeed)} with true or guided gradients. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
+      BackwardMode mode) {
     checkInput(input);
     if (seed.rows() != input.dim(0)) {
       throw new IllegalArgumentException("the seed has " + seed.rows() + " rows for a batch of "
@@ -145,19 +153,22 @@ public final class CamModel implements AutoCloseable {
     if (mustSplit(input)) {
       List<GradientResult> rows = new ArrayList<>();
       for (int i = 0; i < input.dim(0); i++) {
-        rows.add(forwardBackward(single(input, i), unique, seed.row(i)));
+        rows.add(forwardBackward(single(input, i), unique, seed.row(i), mode));
       }
       return stackResults(rows, unique);
     }
     long k = classes();
-    SessionKey key = new SessionKey(List.copyOf(new TreeSet<>(unique)), boxed(input.shape()));
+    SessionKey key = new SessionKey(List.copyOf(new TreeSet<>(unique)), boxed(input.shape()),
+        mode);
     OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.layers(),
-        input.shape())));
+        input.shape(), mode)));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
         GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
             seed.seedMatrix((int) k)),
-        GradientGraphBuilder.TOP, FloatTensor.wrap(new long[] {seed.rows(), 1}, seed.topFlags()));
+        GradientGraphBuilder.TOP, FloatTensor.wrap(new long[] {seed.rows(), 1}, seed.topWeights()),
+        GradientGraphBuilder.PROBABILITY, FloatTensor.wrap(new long[] {seed.rows(), 1},
+            seed.probabilityFlags()));
     Set<String> wanted = new LinkedHashSet<>();
     String scoreName = signature.score().name();
     wanted.add(scoreName);
@@ -192,7 +203,7 @@ public final class CamModel implements AutoCloseable {
     return graph.proto().toBuilder().setGraph(g).build();
   }
 
-  private ModelProto gradientModel(List<String> layers, long[] inputShape) {
+  private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode) {
     for (String l : layers) {
       if (!graph.hasTensor(l)) {
         throw new Cam4jException("the model has no tensor named '" + l + "'");
@@ -210,7 +221,7 @@ public final class CamModel implements AutoCloseable {
       shapes = ShapeProbe.probe(env, sessionOptions, graph, signature.inputName(), inputShape,
           needed);
     }
-    return GradientGraphBuilder.build(graph, layers, score, shapes);
+    return GradientGraphBuilder.build(graph, layers, score, shapes, mode);
   }
 
   private OrtSession createSession(ModelProto model) {
@@ -272,25 +283,15 @@ public final class CamModel implements AutoCloseable {
     int[] out = new int[n];
     float[] m = seed.seedMatrix(k);
     for (int r = 0; r < n; r++) {
-      out[r] = seed.isTop(r) ? argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
+      out[r] = seed.isTop(r) ? ScoreSeed.argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
     }
     return out;
-  }
-
-  private static int argmax(FloatTensor t, int offset, int k) {
-    int best = 0;
-    for (int j = 1; j < k; j++) {
-      if (t.get(offset + j) > t.get(offset + best)) {
-        best = j;
-      }
-    }
-    return best;
   }
 
   private static int oneHotIndex(float[] m, int offset, int k) {
     int index = -1;
     for (int j = 0; j < k; j++) {
-      if (m[offset + j] == 1f && index < 0) {
+      if (Math.abs(m[offset + j]) == 1f && index < 0) {
         index = j;
       } else if (m[offset + j] != 0f) {
         return -1;

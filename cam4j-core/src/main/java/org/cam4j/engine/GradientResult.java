@@ -10,8 +10,8 @@ import org.cam4j.Cam4jException;
  *
  * @param scoreTensor name of the differentiated tensor
  * @param scores pre-softmax class scores [N, K]
- * @param explainedClasses per row: the class explained (its top-1 when so asked), or -1 for
- *     a custom weighting
+ * @param explainedClasses per row: the class explained or argued against (its top-1 when so
+ *     asked), or -1 for a custom weighting
  */
 public record GradientResult(String scoreTensor, FloatTensor scores, int[] explainedClasses,
     List<String> layers, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients) {

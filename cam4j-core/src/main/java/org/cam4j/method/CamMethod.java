@@ -21,6 +21,15 @@ public abstract class CamMethod {
   }
 
   /**
+   * Whether the maps depend on the layer. False for methods that attribute the score to the
+   * input pixels (saliency, SmoothGrad, ...): their maps are [N,H,W] at input resolution and the
+   * same for every layer, so one call serves all.
+   */
+  public boolean usesLayer() {
+    return true;
+  }
+
+  /**
    * Raw maps [N,h,w] for one layer. The default reads A (and dA) from the context's shared run;
    * methods that need more (running the network again, the input gradient) override this.
    */

@@ -17,6 +17,11 @@ public final class Methods {
     BY_NAME.put("hirescam", HiResCam::new);
     BY_NAME.put("gradcam-elementwise", GradCamElementwise::new);
     BY_NAME.put("layercam", LayerCam::new);
+    BY_NAME.put("saliency", Saliency::new);
+    BY_NAME.put("guided-backprop", GuidedBackprop::new);
+    BY_NAME.put("guided-gradcam", GuidedGradCam::new);
+    BY_NAME.put("smoothgrad", () -> SmoothGrad.builder().build());
+    BY_NAME.put("integrated-gradients", () -> IntegratedGradients.builder().build());
   }
 
   private Methods() {

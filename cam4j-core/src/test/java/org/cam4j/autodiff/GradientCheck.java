@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ final class GradientCheck {
   private double step = 1e-2;
   private int maxElements = 40;
   private boolean skipKinks;
+  private boolean probabilities;
+  private BackwardMode mode = BackwardMode.GRADIENT;
 
   private GradientCheck(TinyModel model) {
     this.model = model;
@@ -80,6 +83,21 @@ final class GradientCheck {
    */
   GradientCheck skipKinks() {
     skipKinks = true;
+    return this;
+  }
+
+  /**
+   * Differentiates {@code sum_k seed_k softmax(output)_k} per row (the builder's PROBABILITY
+   * input set to 1) instead of {@code sum_k seed_k output_k}.
+   */
+  GradientCheck probabilities() {
+    probabilities = true;
+    return this;
+  }
+
+  /** Builds the gradient model in this backward mode; finite differences only check GRADIENT. */
+  GradientCheck mode(BackwardMode m) {
+    mode = m;
     return this;
   }
 
@@ -124,7 +142,7 @@ final class GradientCheck {
       needed.add(score);
       shapes = ShapeProbe.probe(ENV, OPTIONS, graph, model.inputName(), model.inputShape(),
           needed);
-      gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes);
+      gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes, mode);
       assertEquals(forward.getOpsetImportList(), gradientModel.getOpsetImportList(),
           "the gradient model must keep the model's opset");
       session = session(gradientModel);
@@ -163,6 +181,10 @@ final class GradientCheck {
       feedShapes.put(GradientGraphBuilder.SEED, seedShape);
       feeds.put(GradientGraphBuilder.TOP, new float[(int) seedShape[0]]);
       feedShapes.put(GradientGraphBuilder.TOP, new long[] {seedShape[0], 1});
+      float[] probability = new float[(int) seedShape[0]];
+      Arrays.fill(probability, probabilities ? 1f : 0f);
+      feeds.put(GradientGraphBuilder.PROBABILITY, probability);
+      feedShapes.put(GradientGraphBuilder.PROBABILITY, new long[] {seedShape[0], 1});
       Set<String> wanted = new LinkedHashSet<>(targets);
       wanted.add(score);
       targets.forEach(t -> wanted.add(GradientGraphBuilder.gradientName(t)));
@@ -185,7 +207,7 @@ final class GradientCheck {
         feeds.put(target, base);
         feedShapes.put(target, shape(target));
         double atBase = scoreOf(fd, feeds, feedShapes, seed);
-        assertTrue(Math.abs(atBase - dot(seed, scoreValues)) <= 1e-5 * (1 + Math.abs(atBase)),
+        assertTrue(Math.abs(atBase - objective(seed, scoreValues)) <= 1e-5 * (1 + Math.abs(atBase)),
             "the gradient model's forward score differs from the original model's");
         double adScale = 0;
         for (float g : ad) {
@@ -254,7 +276,30 @@ final class GradientCheck {
 
     private double scoreOf(OrtSession s, Map<String, float[]> feeds, Map<String, long[]> shapes,
         float[] seed) {
-      return dot(seed, GradientCheck.run(s, feeds, shapes, Set.of(score)).get(score));
+      return objective(seed, GradientCheck.run(s, feeds, shapes, Set.of(score)).get(score));
+    }
+
+    /** What the seed differentiates: seed . output, or seed . softmax(output) row by row. */
+    private double objective(float[] seed, float[] out) {
+      if (!probabilities) {
+        return dot(seed, out);
+      }
+      int k = (int) seedShape()[1];
+      double total = 0;
+      for (int r = 0; r < out.length / k; r++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+          max = Math.max(max, out[r * k + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+          sum += Math.exp(out[r * k + j] - max);
+        }
+        for (int j = 0; j < k; j++) {
+          total += seed[r * k + j] * Math.exp(out[r * k + j] - max) / sum;
+        }
+      }
+      return total;
     }
 
     @Override

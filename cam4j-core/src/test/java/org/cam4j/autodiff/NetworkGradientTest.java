@@ -57,6 +57,17 @@ class NetworkGradientTest {
     }
   }
 
+  /**
+   * The in-graph softmax seed: the gradient of sum_k seed_k softmax(y)_k, for a batch of two,
+   * w.r.t. the input and two layers. Opset 10 runs Softmax with its older axis semantics.
+   */
+  @ParameterizedTest(name = "opset {0}")
+  @ValueSource(ints = {10, 13})
+  void probabilitySeedMatchesFiniteDifferencesOfTheSoftmax(int opset) {
+    GradientCheck.on(smallCnn(opset, 2)).probabilities().step(STEP).skipKinks().elements(60)
+        .targets("x", "r", "a").verify("CNN softmax seed opset " + opset);
+  }
+
   @Test
   void earlyGradientFlowsThroughTheLateTarget() {
     TinyModel model = smallCnn(13, 1);

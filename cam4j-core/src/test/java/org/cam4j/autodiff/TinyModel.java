@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.graph.Onnx;
+import org.cam4j.graph.TensorValues;
 import org.cam4j.onnx.AttributeProto;
 import org.cam4j.onnx.GraphProto;
 import org.cam4j.onnx.ModelProto;
@@ -18,7 +19,7 @@ import org.cam4j.onnx.TensorProto;
  * ModelGenerators): one float graph input, initializers, nodes, and the last node's first output
  * as the score. Random weights and the default input come from a fixed seed.
  */
-final class TinyModel {
+public final class TinyModel {
   private final int opset;
   private final Random random;
   private final List<NodeProto> nodes = new ArrayList<>();
@@ -32,19 +33,19 @@ final class TinyModel {
     this.random = new Random(seed);
   }
 
-  static TinyModel opset(int opset) {
+  public static TinyModel opset(int opset) {
     return new TinyModel(opset, 1234);
   }
 
   /** The graph input; its default values are uniform in [-1, 1]. */
-  TinyModel input(String name, long... shape) {
+  public TinyModel input(String name, long... shape) {
     inputName = name;
     inputShape = shape.clone();
     inputValues = uniform(size(shape), -1, 1);
     return this;
   }
 
-  TinyModel inputValues(float[] values) {
+  public TinyModel inputValues(float[] values) {
     if (values.length != size(inputShape)) {
       throw new IllegalArgumentException("input needs " + size(inputShape) + " values");
     }
@@ -52,58 +53,65 @@ final class TinyModel {
     return this;
   }
 
-  TinyModel weights(String name, long[] dims, float[] values) {
+  public TinyModel weights(String name, long[] dims, float[] values) {
     initializers.add(Onnx.floatTensor(name, dims, values));
     return this;
   }
 
   /** A float initializer, uniform in [-1, 1]. */
-  TinyModel random(String name, long... dims) {
+  public TinyModel random(String name, long... dims) {
     return weights(name, dims, uniform(size(dims), -1, 1));
   }
 
-  TinyModel ints(String name, long... values) {
+  public TinyModel ints(String name, long... values) {
     initializers.add(Onnx.longTensor(name, new long[] {values.length}, values));
     return this;
   }
 
-  TinyModel scalar(String name, float value) {
+  public TinyModel scalar(String name, float value) {
     initializers.add(Onnx.floatTensor(name, new long[0], new float[] {value}));
     return this;
   }
 
   /** A single-output node named after its output. */
-  TinyModel node(String opType, String[] inputs, String output, AttributeProto... attrs) {
+  public TinyModel node(String opType, String[] inputs, String output, AttributeProto... attrs) {
     return node(opType, List.of(inputs), List.of(output), attrs);
   }
 
-  TinyModel node(String opType, List<String> inputs, List<String> outputs,
+  public TinyModel node(String opType, List<String> inputs, List<String> outputs,
       AttributeProto... attrs) {
     nodes.add(Onnx.node(opType, "node_" + outputs.get(0), inputs, outputs, attrs));
     return this;
   }
 
-  static String[] in(String... names) {
+  public static String[] in(String... names) {
     return names;
   }
 
-  String inputName() {
+  public String inputName() {
     return inputName;
   }
 
-  long[] inputShape() {
+  public long[] inputShape() {
     return inputShape.clone();
   }
 
-  float[] inputValues() {
+  public float[] inputValues() {
     return inputValues.clone();
   }
 
-  String scoreName() {
+  /** The values of a float initializer. */
+  public float[] initializer(String name) {
+    return initializers.stream().filter(t -> t.getName().equals(name)).findFirst()
+        .map(TensorValues::floats)
+        .orElseThrow(() -> new IllegalArgumentException("no initializer '" + name + "'"));
+  }
+
+  public String scoreName() {
     return nodes.get(nodes.size() - 1).getOutput(0);
   }
 
-  ModelProto build() {
+  public ModelProto build() {
     GraphProto graph = GraphProto.newBuilder().setName("tiny")
         .addAllNode(nodes)
         .addAllInitializer(initializers)
@@ -115,7 +123,7 @@ final class TinyModel {
         .setGraph(graph).build();
   }
 
-  float[] uniform(int n, double lo, double hi) {
+  public float[] uniform(int n, double lo, double hi) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = (float) (lo + (hi - lo) * random.nextDouble());
@@ -124,7 +132,7 @@ final class TinyModel {
   }
 
   /** A shuffled grid of n values spaced by {@code spacing} around 0: no ties or near ties. */
-  float[] distinct(int n, double spacing) {
+  public float[] distinct(int n, double spacing) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       order.add(i);
@@ -137,11 +145,11 @@ final class TinyModel {
     return v;
   }
 
-  int inputSize() {
+  public int inputSize() {
     return size(inputShape);
   }
 
-  static int size(long[] shape) {
+  public static int size(long[] shape) {
     return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
   }
 }
