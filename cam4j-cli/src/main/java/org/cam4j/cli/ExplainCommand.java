@@ -211,9 +211,10 @@ final class ExplainCommand implements Callable<Integer> {
       int width = (int) model.signature().width();
       for (CamMethod method : chosen) {
         List<FloatTensor> perLayer = new ArrayList<>();
-        for (int i = 0; i < resolved.size(); i++) {
+        int layerCount = method.usesLayer() ? resolved.size() : 1;
+        for (int i = 0; i < layerCount; i++) {
           FloatTensor raw = method.rawMaps(context, resolved.get(i));
-          String suffix = resolved.size() == 1 ? "" : "_" + i;
+          String suffix = layerCount == 1 ? "" : "_" + i;
           AtomicFiles.write(out.resolve(method.name() + "_raw" + suffix + ".npy"),
               Npy.toBytes(raw));
           perLayer.add(MapOps.scaledAndResized(raw, height, width));

@@ -138,8 +138,12 @@ public final class Explainer implements AutoCloseable {
     CamMethod method = options.method();
     CamContext context = CamContext.of(model, prepared.tensor(), layers, seed);
     Map<String, FloatTensor> raw = new LinkedHashMap<>();
-    for (String layer : layers) {
-      raw.put(layer, method.rawMaps(context, layer).row(0));
+    if (method.usesLayer()) {
+      for (String layer : layers) {
+        raw.put(layer, method.rawMaps(context, layer).row(0));
+      }
+    } else {
+      raw.put(model.signature().inputName(), method.rawMaps(context, layers.get(0)).row(0));
     }
     GradientResult run = context.run();
     long t2 = System.nanoTime();
@@ -147,8 +151,8 @@ public final class Explainer implements AutoCloseable {
     Map<String, Heatmap> layerMaps = new LinkedHashMap<>();
     raw.forEach((layer, r) -> layerMaps.put(layer, Heatmap.of(
         MapOps.reluOverMax(FloatTensor.of(prepend1(r.shape()), r.toArray())))));
-    List<Heatmap> fused = options.allLayers()
-        ? List.of(layerMaps.get(layers.get(layers.size() - 1))) : List.copyOf(layerMaps.values());
+    List<Heatmap> all = List.copyOf(layerMaps.values());
+    List<Heatmap> fused = options.allLayers() ? List.of(all.get(all.size() - 1)) : all;
     Heatmap inputMap = Heatmaps.mean(fused.stream().map(m -> Heatmaps.resize(m,
         prepared.inputWidth(), prepared.inputHeight())).toList());
     Heatmap photoMap = Heatmaps.mean(fused.stream().map(m -> Heatmaps.toPhoto(m, prepared))
@@ -165,7 +169,7 @@ public final class Explainer implements AutoCloseable {
     timings.put("maps", (t3 - t2) / 1e6);
     Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
         Instant.now().toString(), modelInfo(), preprocessing.toString(),
-        imageInfo(source, prepared), method.name(), layers,
+        imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
         new Manifest.TargetInfo(options.target().toString(), explained, target.label(),
             target.wnid(), target.probability(), target.logit()),
         top, new Manifest.RenderInfo(options.overlay().colormap().name().toLowerCase(

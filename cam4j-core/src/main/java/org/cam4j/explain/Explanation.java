@@ -72,7 +72,10 @@ public final class Explanation {
     return manifest.method();
   }
 
-  /** The ONNX tensors explained, in graph order. */
+  /**
+   * The ONNX tensors explained, in graph order; for methods that attribute to the pixels
+   * (saliency, integrated gradients...) the model's input.
+   */
   public List<String> layers() {
     return List.copyOf(rawMaps.keySet());
   }

@@ -235,4 +235,20 @@ class ExplainerRecipeTest {
     assertTrue(Files.exists(dir.resolve("cat_gradcam_layers.png")));
     assertTrue(Files.exists(dir.resolve("cat_gradcam_raw_10.npy")));
   }
+
+  @Test
+  void pixelAttributionMethodsExplainTheInput() {
+    Explanation saliency = explainer.explain(CAT, ExplainOptions.builder().method("saliency")
+        .build());
+    assertEquals(List.of("input"), saliency.layers());
+    assertArrayEquals(new long[] {224, 224}, saliency.rawMap("input").shape());
+    assertEquals(512, saliency.photoMap().width());
+    assertEquals(286, saliency.target().index());
+    float max = 0;
+    for (float v : saliency.inputMap().values()) {
+      assertTrue(v >= 0 && v <= 1);
+      max = Math.max(max, v);
+    }
+    assertEquals(1f, max, 0f);
+  }
 }
