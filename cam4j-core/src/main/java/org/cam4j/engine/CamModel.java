@@ -20,6 +20,7 @@ import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelGraph;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
+import org.cam4j.graph.OpsetUpgrade;
 import org.cam4j.onnx.GraphProto;
 import org.cam4j.onnx.ModelProto;
 import org.cam4j.onnx.NodeProto;
@@ -28,7 +29,8 @@ import org.cam4j.onnx.ValueInfoProto;
 /**
  * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the
  * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
- * serves several layers and a warm model builds none). Thread-safe; close it to free native memory.
+ * serves several layers and a warm model builds none). Models of opset 7 to 9 are lifted to
+ * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
  */
 public final class CamModel implements AutoCloseable {
   private final ModelGraph graph;
@@ -44,8 +46,8 @@ public final class CamModel implements AutoCloseable {
   }
 
   private CamModel(ModelGraph graph, EngineOptions options) {
-    this.graph = graph;
-    this.signature = ModelSignature.of(graph);
+    this.graph = OpsetUpgrade.forGradients(graph);
+    this.signature = ModelSignature.of(this.graph);
     this.env = OrtEnvironment.getEnvironment();
     try {
       this.sessionOptions = new OrtSession.SessionOptions();
@@ -70,6 +72,7 @@ public final class CamModel implements AutoCloseable {
     return new CamModel(graph, options);
   }
 
+  /** The graph as explained: after {@link OpsetUpgrade} when the model's opset needed it. */
   public ModelGraph graph() {
     return graph;
   }

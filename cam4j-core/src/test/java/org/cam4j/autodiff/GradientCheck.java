@@ -19,6 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.cam4j.engine.CamModel;
+import org.cam4j.engine.EngineOptions;
+import org.cam4j.engine.FloatTensor;
+import org.cam4j.engine.GradientResult;
+import org.cam4j.engine.ScoreSeed;
 import org.cam4j.engine.ShapeProbe;
 import org.cam4j.graph.ModelGraph;
 import org.cam4j.graph.Onnx;
@@ -42,6 +47,7 @@ final class GradientCheck {
   private static final OrtSession.SessionOptions OPTIONS = options();
 
   private final TinyModel model;
+  private ModelProto exported;
   private List<String> targets;
   private double step = 1e-2;
   private int maxElements = 40;
@@ -61,6 +67,18 @@ final class GradientCheck {
   /** Tensors to differentiate with respect to; the graph input by default. */
   GradientCheck targets(String... names) {
     targets = List.of(names);
+    return this;
+  }
+
+  /**
+   * Takes the gradients from {@link CamModel#forwardBackward} on {@code exported} instead of a
+   * gradient model built here, so whatever CamModel does to a model on load (such as the opset
+   * upgrade) is checked too. {@code exported} is the model as a file would hold it: it may add
+   * nodes after the score (a final Softmax, which CamModel looks through) and differ in form
+   * (IR version, initializers listed as inputs); finite differences still run the TinyModel.
+   */
+  GradientCheck viaCamModel(ModelProto exported) {
+    this.exported = exported;
     return this;
   }
 
@@ -130,8 +148,10 @@ final class GradientCheck {
     private final ModelGraph graph = ModelGraph.of(forward);
     private final String score = model.scoreName();
     private final Map<String, long[]> shapes;
+    /** Null when gradients come from {@link #cam}. */
     private final ModelProto gradientModel;
     private final OrtSession session;
+    private final CamModel cam;
     /** Forward values of the targets and the score from the last {@link #gradients} call. */
     private final Map<String, float[]> values = new HashMap<>();
     private float[] scoreValues;
@@ -142,6 +162,16 @@ final class GradientCheck {
       needed.add(score);
       shapes = ShapeProbe.probe(ENV, OPTIONS, graph, model.inputName(), model.inputShape(),
           needed);
+      if (exported != null) {
+        cam = CamModel.of(ModelGraph.of(exported), EngineOptions.builder().intraOpThreads(1)
+            .build());
+        assertEquals(score, cam.signature().score().name(),
+            "CamModel must explain the TinyModel's score");
+        gradientModel = null;
+        session = null;
+        return;
+      }
+      cam = null;
       gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes, mode);
       assertEquals(forward.getOpsetImportList(), gradientModel.getOpsetImportList(),
           "the gradient model must keep the model's opset");
@@ -172,6 +202,9 @@ final class GradientCheck {
 
     /** AD gradients of sum(seed * score) per target; also records forward values. */
     Map<String, float[]> gradients(float[] seed) {
+      if (cam != null) {
+        return camGradients(seed);
+      }
       long[] seedShape = seedShape();
       Map<String, float[]> feeds = new LinkedHashMap<>();
       Map<String, long[]> feedShapes = new HashMap<>();
@@ -193,6 +226,24 @@ final class GradientCheck {
       targets.forEach(t -> values.put(t, out.get(t)));
       Map<String, float[]> grads = new LinkedHashMap<>();
       targets.forEach(t -> grads.put(t, out.get(GradientGraphBuilder.gradientName(t))));
+      return grads;
+    }
+
+    private Map<String, float[]> camGradients(float[] seed) {
+      int rows = (int) seedShape()[0];
+      int k = seed.length / rows;
+      float[][] weights = new float[rows][];
+      for (int r = 0; r < rows; r++) {
+        weights[r] = Arrays.copyOfRange(seed, r * k, (r + 1) * k);
+      }
+      GradientResult result = cam.forwardBackward(FloatTensor.of(model.inputShape(),
+          model.inputValues()), targets, ScoreSeed.weights(weights));
+      scoreValues = result.scores().toArray();
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      for (String t : targets) {
+        values.put(t, result.activation(t).toArray());
+        grads.put(t, result.gradient(t).toArray());
+      }
       return grads;
     }
 
@@ -304,6 +355,10 @@ final class GradientCheck {
 
     @Override
     public void close() {
+      if (cam != null) {
+        cam.close();
+        return;
+      }
       try {
         session.close();
       } catch (OrtException e) {

@@ -1,0 +1,25 @@
+package org.cam4j.registry;
+
+import java.util.List;
+import org.cam4j.Cam4jException;
+
+/** Every URL of a file failed; {@link #attempts()} says how, one entry per URL. */
+public final class DownloadException extends Cam4jException {
+  private final RemoteFile file;
+  private final List<String> attempts;
+
+  public DownloadException(RemoteFile file, List<String> attempts) {
+    super("cannot download " + file.fileName() + ": tried " + String.join(", ", attempts));
+    this.file = file;
+    this.attempts = List.copyOf(attempts);
+  }
+
+  public RemoteFile file() {
+    return file;
+  }
+
+  /** {@code "URL (what went wrong)"} per URL tried, in order. */
+  public List<String> attempts() {
+    return attempts;
+  }
+}
