@@ -201,7 +201,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   private int explainTensor(List<CamMethod> chosen) {
     FloatTensor input = Npy.read(tensor);
-    try (CamModel model = modelOptions.load()) {
+    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
       List<String> resolved = new ArrayList<>();
       for (String l : allLayers ? List.of("auto") : layers) {
         resolved.add(model.layers().resolve(l).name());

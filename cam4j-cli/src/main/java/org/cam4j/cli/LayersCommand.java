@@ -21,7 +21,7 @@ final class LayersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (CamModel model = modelOptions.load()) {
+    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
       LayerCatalog layers = model.layers();
       var out = spec.commandLine().getOut();
       out.println("score: " + model.signature().score().description() + ", "

@@ -96,7 +96,7 @@ final class MetricsCommand implements Callable<Integer> {
     FloatTensor maps = Npy.read(existing(map, "map"));
     PointingResult pointing = boxes.isEmpty() ? null : PointingGame.withTolerance(tolerance)
         .evaluate(maps, boxesPerImage(maps));
-    try (CamModel model = modelOptions.load()) {
+    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
       int[] classes = classes(model, input);
       AverageDropResult drop = AverageDrop.of(model, options).evaluate(input, maps, classes);
       DeletionInsertion curves = DeletionInsertion.of(model, options);

@@ -1,29 +1,33 @@
 package org.cam4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.image.Preprocessing;
+import org.cam4j.registry.ModelRegistry;
+import org.cam4j.registry.ResolvedModel;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "ONNX model file (.onnx; external .data next to it is read too).")
-  Path model;
+  @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "resnet50",
+      description = "An ONNX model file, or a registry name downloaded once into the cache"
+          + " ($CAM4J_CACHE, else ~/.cache/cam4j): resnet50 (default), resnet50-v1,"
+          + " resnet50-v1-opset12, resnet18, mobilenetv2, squeezenet1.1, densenet121, googlenet,"
+          + " efficientnet-lite4. Set CAM4J_OFFLINE=1 to forbid downloads.")
+  String model;
 
   @Option(names = "--labels", paramLabel = "PATH",
-      description = "Class names: text (one per line), synset.txt (wnid name) or JSON index.")
+      description = "Class names: text (one per line), synset.txt (wnid name) or JSON index"
+          + " (default: the registry model's labels).")
   Path labels;
 
   @Option(names = "--preprocess", paramLabel = "P",
       description = "keras-caffe, torch, tf, inception, raw, or a spec such as"
-          + " 'mean=127.5;std=127.5;order=rgb;resize=center-crop' (default: the model's"
-          + " .preprocess sidecar file, else torch).")
+          + " 'mean=127.5;std=127.5;order=rgb;resize=center-crop' (default: the registry"
+          + " model's, else the model's .preprocess sidecar file, else torch).")
   String preprocess;
 
   @Option(names = "--threads", paramLabel = "N",
@@ -33,32 +37,37 @@ final class ModelOptions {
   @Option(names = "--verbose", description = "Print stack traces on errors.")
   boolean verbose;
 
-  CamModel load() {
-    return CamModel.load(modelFile(), engineOptions());
+  CamModel load(PrintWriter err) {
+    return CamModel.load(resolve(err).model(), engineOptions());
   }
 
   /** The model with its preprocessing and labels; notes on {@code err} what was assumed. */
   Explainer explainer(PrintWriter err) {
-    Path file = modelFile();
-    Explainer.Builder b = Explainer.builder(file).engineOptions(engineOptions());
+    ResolvedModel resolved = resolve(err);
+    Explainer.Builder b = Explainer.builder(resolved.model()).engineOptions(engineOptions());
     if (preprocess != null) {
       b.preprocessing(Preprocessing.parse(preprocess));
-    } else if (Preprocessing.sidecarOf(file).isEmpty()) {
-      err.println("cam4j: note: no --preprocess and no " + file.getFileName()
+    } else if (resolved.preprocessing().isPresent()) {
+      b.preprocessing(resolved.preprocessing().get());
+    } else {
+      err.println("cam4j: note: no --preprocess and no " + resolved.model().getFileName()
           + Preprocessing.SIDECAR_SUFFIX + " sidecar; assuming torch (RGB/255, ImageNet mean/std)");
     }
     if (labels != null) {
       b.labels(labels);
+    } else if (resolved.labels().isPresent()) {
+      b.labels(resolved.labels().get());
     }
     return b.build();
   }
 
-  private Path modelFile() {
-    if (!Files.exists(model)) {
-      throw new Cam4jException("model file not found: " + model + " (pass --model PATH to an"
-          + " .onnx file)");
+  private ResolvedModel resolve(PrintWriter err) {
+    DownloadBar bar = new DownloadBar(err);
+    try {
+      return ModelRegistry.standard().resolve(model, bar);
+    } finally {
+      bar.finish();
     }
-    return model;
   }
 
   private EngineOptions engineOptions() {

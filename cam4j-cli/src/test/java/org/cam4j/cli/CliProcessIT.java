@@ -38,10 +38,17 @@ class CliProcessIT {
   }
 
   static Outcome cam4j(String... args) throws IOException, InterruptedException {
+    return cam4jWithEnv(java.util.Map.of(), args);
+  }
+
+  static Outcome cam4jWithEnv(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
         "java").toString(), "-jar", Path.of("target", "cam4j-cli.jar").toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -87,7 +94,7 @@ class CliProcessIT {
     Outcome missing = cam4j("explain", "--model", tmp.resolve("missing.onnx").toString(),
         "--tensor", tensor, "--out", out.toString());
     assertEquals(3, missing.code());
-    assertTrue(missing.err().startsWith("cam4j: error: model file not found: "), missing.err());
+    assertTrue(missing.err().startsWith("cam4j: error: no such model file: "), missing.err());
 
     Path text = tmp.resolve("model.onnx");
     Files.writeString(text, "not a model");
@@ -105,6 +112,30 @@ class CliProcessIT {
     assertEquals(2, usage.code());
 
     assertFalse(Files.exists(out), "no output folder after failures");
+  }
+
+  @Test
+  void registryNamesOfflineAndMistypedFailWithTheManualAlternative() throws Exception {
+    Path cache = tmp.resolve("cache");
+    java.util.Map<String, String> env = java.util.Map.of("CAM4J_CACHE", cache.toString(),
+        "CAM4J_OFFLINE", "1");
+    String photo = shared("images/cat.png").toString();
+    Path out = tmp.resolve("out");
+
+    Outcome offline = cam4jWithEnv(env, "explain", photo, "--out", out.toString());
+    assertEquals(3, offline.code());
+    assertTrue(offline.err().startsWith("cam4j: error: cannot download model 'resnet50'"),
+        offline.err());
+    assertTrue(offline.err().contains("79102261eb6e5fd7af5d27f41316293e388c5cb691e5d25bfb035c4f64fefe31"),
+        "names the expected sha256: " + offline.err());
+    assertTrue(offline.err().contains("--model PATH --labels PATH"), offline.err());
+
+    Outcome typo = cam4jWithEnv(env, "classify", "--model", "resnet5O", photo);
+    assertEquals(3, typo.code());
+    assertTrue(typo.err().contains("resnet50"), "suggests the close name: " + typo.err());
+
+    assertFalse(Files.exists(cache), "nothing cached");
+    assertFalse(Files.exists(out), "no output");
   }
 
   private static double maxAbsDiff(FloatTensor a, FloatTensor b) {

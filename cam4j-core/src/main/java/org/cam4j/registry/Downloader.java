@@ -35,6 +35,7 @@ public final class Downloader {
   private final HttpClient client;
   private final Duration responseTimeout;
   private final Duration idleTimeout;
+  private final boolean offline;
 
   private Downloader(Builder b) {
     this.client = HttpClient.newBuilder()
@@ -43,11 +44,20 @@ public final class Downloader {
         .build();
     this.responseTimeout = b.responseTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.offline = b.offline;
   }
 
-  /** Connect timeout 20 s, response headers within 60 s, at most 60 s without data. */
+  /** Set (to anything but empty or 0) to forbid downloads, like {@code HF_HUB_OFFLINE}. */
+  public static final String OFFLINE_ENV_VAR = "CAM4J_OFFLINE";
+
+  /**
+   * Connect timeout 20 s, response headers within 60 s, at most 60 s without data; offline when
+   * {@value #OFFLINE_ENV_VAR} is set.
+   */
   public static Downloader standard() {
-    return builder().build();
+    String offline = System.getenv(OFFLINE_ENV_VAR);
+    return builder().offline(offline != null && !offline.isEmpty() && !offline.equals("0"))
+        .build();
   }
 
   public static Builder builder() {
@@ -61,6 +71,10 @@ public final class Downloader {
    * @throws DownloadException when no URL delivered the expected bytes
    */
   public Path fetch(RemoteFile file, Path target, ProgressListener progress) {
+    if (offline) {
+      throw new DownloadException(file, List.of("nothing: downloads are off ("
+          + OFFLINE_ENV_VAR + " is set)"));
+    }
     Path dir = target.toAbsolutePath().getParent();
     try {
       Files.createDirectories(dir);
@@ -220,8 +234,15 @@ public final class Downloader {
     private Duration connectTimeout = Duration.ofSeconds(20);
     private Duration responseTimeout = Duration.ofSeconds(60);
     private Duration idleTimeout = Duration.ofSeconds(60);
+    private boolean offline;
 
     private Builder() {
+    }
+
+    /** Whether every fetch fails at once, without touching the network. */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
+      return this;
     }
 
     /** How long establishing a connection may take. */

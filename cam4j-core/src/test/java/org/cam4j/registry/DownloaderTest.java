@@ -53,6 +53,20 @@ class DownloaderTest {
   }
 
   @Test
+  void offlineDownloaderNeverConnects() throws Exception {
+    try (LocalServer server = new LocalServer().serve("/f.bin", CONTENT)) {
+      Downloader offline = Downloader.builder().offline(true).build();
+      DownloadException e = assertThrows(DownloadException.class, () -> offline.fetch(
+          Payloads.file("f.bin", CONTENT, server.url("/f.bin")), dir.resolve("f.bin"),
+          ProgressListener.NONE));
+      assertTrue(e.getMessage().contains("downloads are off (CAM4J_OFFLINE is set)"),
+          e.getMessage());
+      assertEquals(0, server.requests("/f.bin"));
+      assertEquals(List.of(), Payloads.listing(dir));
+    }
+  }
+
+  @Test
   void connectionClosedBeforeContentLengthLeavesNoFile() throws Exception {
     try (LocalServer server = new LocalServer().truncated("/f.bin", CONTENT, 100_000)) {
       DownloadException e = assertThrows(DownloadException.class, () -> DOWNLOADER.fetch(
