@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +40,8 @@ public final class CamModel implements AutoCloseable {
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
 
-  private record SessionKey(List<String> layers, List<Long> inputShape) {
+  /** A session: forward only (tensors exposed) or forward+backward (layers differentiated). */
+  private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape) {
   }
 
   private CamModel(ModelGraph graph, EngineOptions options) {
@@ -110,20 +112,49 @@ public final class CamModel implements AutoCloseable {
 
   /** Plain forward pass: the pre-softmax scores [N, K]. */
   public FloatTensor scores(FloatTensor input) {
+    return forward(input, List.of()).scores();
+  }
+
+  /**
+   * One forward run without gradients: the scores and the named tensors (any node output, or the
+   * image input itself), e.g. activations for the methods that need no backward pass.
+   */
+  public ForwardResult forward(FloatTensor input, Collection<String> tensors) {
     checkInput(input);
-    if (mustSplit(input)) {
-      List<FloatTensor> rows = new ArrayList<>();
-      for (int i = 0; i < input.dim(0); i++) {
-        rows.add(scores(single(input, i)));
+    List<String> unique = List.copyOf(new TreeSet<>(tensors));
+    for (String t : unique) {
+      if (!graph.hasTensor(t)) {
+        throw new Cam4jException("the model has no tensor named '" + t + "'");
       }
-      return flattenRows(FloatTensor.stack(rows));
     }
-    SessionKey key = new SessionKey(List.of(), boxed(input.shape()));
-    OrtSession s = sessions.get(key, k -> createSession(forwardModel()));
+    if (mustSplit(input)) {
+      List<ForwardResult> rows = new ArrayList<>();
+      for (int i = 0; i < input.dim(0); i++) {
+        rows.add(forward(single(input, i), unique));
+      }
+      Map<String, FloatTensor> stacked = new HashMap<>();
+      for (String t : unique) {
+        stacked.put(t, concat(rows.stream().map(r -> r.tensor(t)).toList()));
+      }
+      return new ForwardResult(concat(rows.stream().map(ForwardResult::scores).toList()),
+          stacked);
+    }
     String score = signature.score().name();
-    FloatTensor out = OrtRunner.run(env, s, Map.of(signature.inputName(), input), Set.of(score))
-        .get(score);
-    return asMatrix(out);
+    List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
+    SessionKey key = new SessionKey(false, computed, boxed(input.shape()));
+    OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
+    Set<String> wanted = new LinkedHashSet<>(computed);
+    wanted.add(score);
+    Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
+        Map.of(signature.inputName(), input), wanted));
+    FloatTensor scores = asMatrix(out.get(score));
+    if (!computed.contains(score)) {
+      out.remove(score);
+    }
+    if (unique.contains(signature.inputName())) {
+      out.put(signature.inputName(), input);
+    }
+    return new ForwardResult(scores, out);
   }
 
   /**
@@ -150,8 +181,9 @@ public final class CamModel implements AutoCloseable {
       return stackResults(rows, unique);
     }
     long k = classes();
-    SessionKey key = new SessionKey(List.copyOf(new TreeSet<>(unique)), boxed(input.shape()));
-    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.layers(),
+    SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
+        boxed(input.shape()));
+    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.tensors(),
         input.shape())));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
@@ -173,7 +205,8 @@ public final class CamModel implements AutoCloseable {
       acts.put(l, out.get(l));
       grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
     }
-    return new GradientResult(scoreName, scores, explained(seed, scores), unique, acts, grads);
+    return new GradientResult(scoreName, scores, explainedClasses(seed, scores), unique, acts,
+        grads);
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -181,14 +214,15 @@ public final class CamModel implements AutoCloseable {
     return sessions.created();
   }
 
-  private ModelProto forwardModel() {
-    String score = signature.score().name();
-    boolean exposed = graph.outputs().stream().anyMatch(o -> o.getName().equals(score));
-    if (exposed) {
-      return graph.proto();
+  /** The model with exactly the score and the given tensors as outputs. */
+  private ModelProto forwardModel(List<String> tensors) {
+    GraphProto.Builder g = graph.proto().getGraph().toBuilder().clearOutput()
+        .addOutput(ValueInfoProto.newBuilder().setName(signature.score().name()));
+    for (String t : tensors) {
+      if (!t.equals(signature.score().name())) {
+        g.addOutput(ValueInfoProto.newBuilder().setName(t));
+      }
     }
-    GraphProto g = graph.proto().getGraph().toBuilder()
-        .addOutput(ValueInfoProto.newBuilder().setName(score)).build();
     return graph.proto().toBuilder().setGraph(g).build();
   }
 
@@ -244,11 +278,6 @@ public final class CamModel implements AutoCloseable {
     return FloatTensor.wrap(new long[] {n, t.size() / n}, t.toArray());
   }
 
-  private static FloatTensor flattenRows(FloatTensor stacked) {
-    long n = stacked.dim(0);
-    return FloatTensor.wrap(new long[] {n, stacked.size() / n}, stacked.toArray());
-  }
-
   private static GradientResult stackResults(List<GradientResult> rows, List<String> layers) {
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
@@ -266,7 +295,11 @@ public final class CamModel implements AutoCloseable {
     return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
   }
 
-  private static int[] explained(ScoreSeed seed, FloatTensor scores) {
+  /**
+   * The class each row of a seed explains given the scores [N, K]: its top-1 for top-class rows,
+   * the class of a one-hot row, -1 for any other weighting.
+   */
+  public static int[] explainedClasses(ScoreSeed seed, FloatTensor scores) {
     int n = (int) scores.dim(0);
     int k = scores.size() / n;
     int[] out = new int[n];
