@@ -17,6 +17,8 @@ public final class Methods {
     BY_NAME.put("hirescam", HiResCam::new);
     BY_NAME.put("gradcam-elementwise", GradCamElementwise::new);
     BY_NAME.put("layercam", LayerCam::new);
+    BY_NAME.put("eigencam", EigenCam::new);
+    BY_NAME.put("eigengradcam", () -> new EigenSmooth("eigengradcam", new HiResCam()));
   }
 
   private Methods() {
