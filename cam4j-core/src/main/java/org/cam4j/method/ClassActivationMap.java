@@ -7,34 +7,25 @@ import org.cam4j.Cam4jException;
  * classifier: the channel weights are the classifier's weights of the class, no backward pass.
  * On such a head it equals Grad-CAM times h*w (Grad-CAM's gradient is W[k,c] / (h*w)).
  */
-public final class ClassActivationMap extends CamMethod {
+public final class ClassActivationMap extends ModelWeightedCam {
   @Override
   public String name() {
     return "cam";
   }
 
   @Override
-  public boolean needsGradients() {
-    return false;
-  }
-
-  @Override
-  FeatureMaps channelTerms(CamContext context, String layer) {
+  float[] weights(CamContext context, String layer, FeatureMaps a) {
     LinearHead head = head(context, layer);
-    FeatureMaps a = FeatureMaps.of(context.activations(layer));
     if (a.c() != head.channels()) {
       throw new Cam4jException("the classifier after layer '" + layer + "' weighs "
           + head.channels() + " channels but the layer has " + a.c());
     }
-    int[] classes = context.explainedClasses();
+    int[] classes = singleClasses(context);
     float[] weights = new float[a.n() * a.c()];
     for (int i = 0; i < a.n(); i++) {
-      if (classes[i] < 0) {
-        throw new Cam4jException("cam explains one class per image, not a weighting of several");
-      }
       System.arraycopy(head.classWeights(classes[i]), 0, weights, i * a.c(), a.c());
     }
-    return a.weighted(weights);
+    return weights;
   }
 
   private static LinearHead head(CamContext context, String layer) {

@@ -20,6 +20,7 @@ public final class Methods {
     BY_NAME.put("eigencam", EigenCam::new);
     BY_NAME.put("eigengradcam", () -> new EigenSmooth("eigengradcam", new HiResCam()));
     BY_NAME.put("cam", ClassActivationMap::new);
+    BY_NAME.put("scorecam", ScoreCam::new);
   }
 
   private Methods() {

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the peer's arbitrary SVD sign matched) is tight at every layer: worst 5.8e-6 (mobilenet_v2
  * features.18 map).
  */
-class ReferenceParityTest {
+public class ReferenceParityTest {
   private static final double TIGHT = 1e-4;
   /** The README's measured torch-vs-ONNX spread of early-layer ReLU6 CAMs (~2e-2). */
   private static final double KINK_FLIP_BOUND = 2e-2;
@@ -73,7 +73,8 @@ class ReferenceParityTest {
             false));
   }
 
-  private static Arguments set(String model, String input, String name, String layer, int cls,
+  /** A set of shared/reference: model, input, reference folder, layer, class, last layer. */
+  public static Arguments set(String model, String input, String name, String layer, int cls,
       boolean last) {
     return Arguments.of(model, input,
         "reference/" + name + "/" + layer.replaceAll("[^0-9A-Za-z_]", "_"), layer, cls, last);
@@ -120,7 +121,7 @@ class ReferenceParityTest {
    * {@code ours} or its negation, whichever is closer to {@code ref}: the peer's SVD sign is
    * arbitrary (shared/reference/README.md), ours follows a fixed convention.
    */
-  static FloatTensor withSignOf(FloatTensor ref, FloatTensor ours) {
+  public static FloatTensor withSignOf(FloatTensor ref, FloatTensor ours) {
     double dot = 0;
     for (int i = 0; i < ref.size(); i++) {
       dot += (double) ref.get(i) * ours.get(i);
@@ -135,7 +136,11 @@ class ReferenceParityTest {
     return FloatTensor.of(ours.shape(), flipped);
   }
 
-  static void check(String what, FloatTensor ours, FloatTensor ref, boolean tight,
+  /**
+   * Asserts ours matches ref: within 1e-4 of ref's max when tight, else by the robust criterion
+   * above; appends the measured difference to the report.
+   */
+  public static void check(String what, FloatTensor ours, FloatTensor ref, boolean tight,
       StringBuilder report) {
     assertArrayEquals(ref.shape(), ours.shape(), what + " shape");
     double scale = 0;
