@@ -37,6 +37,7 @@ public final class CamModel implements AutoCloseable {
   private final OrtSession.SessionOptions sessionOptions;
   private final SessionCache<SessionKey> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
+  private final Map<String, HeadModel> heads = new HashMap<>();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
 
@@ -209,6 +210,17 @@ public final class CamModel implements AutoCloseable {
         grads);
   }
 
+  /**
+   * The part of the model after a layer, to score replaced activations of it without running
+   * the layers before (built on first use per layer, then cached).
+   */
+  public HeadModel head(String layer) {
+    synchronized (heads) {
+      return heads.computeIfAbsent(layer, l -> new HeadModel(
+          HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
+    }
+  }
+
   /** Sessions created so far; constant once the model is warm. */
   public int sessionsCreated() {
     return sessions.created();
@@ -338,6 +350,10 @@ public final class CamModel implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (heads) {
+      heads.values().forEach(HeadModel::close);
+      heads.clear();
+    }
     sessions.close();
     sessionOptions.close();
   }

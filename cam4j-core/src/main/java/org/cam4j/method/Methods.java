@@ -21,6 +21,7 @@ public final class Methods {
     BY_NAME.put("eigengradcam", () -> new EigenSmooth("eigengradcam", new HiResCam()));
     BY_NAME.put("cam", ClassActivationMap::new);
     BY_NAME.put("scorecam", ScoreCam::new);
+    BY_NAME.put("ablationcam", AblationCam::new);
   }
 
   private Methods() {
