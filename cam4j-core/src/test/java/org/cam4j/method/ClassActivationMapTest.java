@@ -35,8 +35,12 @@ class ClassActivationMapTest {
     FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
       FloatTensor cam = Methods.byName("cam").rawMaps(context(m, x, RESNET_LAYER4), RESNET_LAYER4);
-      FloatTensor grad = Methods.byName("gradcam").rawMaps(context(m, x, RESNET_LAYER4), RESNET_LAYER4);
+      CamContext c = context(m, x, RESNET_LAYER4);
+      FloatTensor grad = Methods.byName("gradcam").rawMaps(c, RESNET_LAYER4);
       assertScaled(grad, 49, cam, 1e-5);
+      // terms scaled by 49 scale the principal projection by 49, and keep its sign
+      assertScaled(new GradCam().withEigenSmooth().rawMaps(c, RESNET_LAYER4), 49,
+          new ClassActivationMap().withEigenSmooth().rawMaps(c, RESNET_LAYER4), 1e-5);
     }
   }
 
