@@ -222,7 +222,7 @@ final class ExplainCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve(method.name() + ".npy"), Npy.toBytes(MapOps.fuse(perLayer)));
       }
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
-          Arrays.toString(context.run().explainedClasses()), String.join(", ", resolved),
+          Arrays.toString(context.explainedClasses()), String.join(", ", resolved),
           String.join(", ", methods), out);
       return 0;
     }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,10 +40,16 @@ public final class CamModel implements AutoCloseable {
   private final OrtSession.SessionOptions sessionOptions;
   private final SessionCache<SessionKey> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
+  private final Map<String, HeadModel> heads = new HashMap<>();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
 
-  private record SessionKey(List<String> layers, List<Long> inputShape, BackwardMode mode) {
+  /**
+   * A session: forward only (tensors exposed) or forward+backward (layers differentiated, with
+   * true or guided gradients).
+   */
+  private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape,
+      BackwardMode mode) {
   }
 
   private CamModel(ModelGraph graph, EngineOptions options) {
@@ -114,20 +121,50 @@ public final class CamModel implements AutoCloseable {
 
   /** Plain forward pass: the pre-softmax scores [N, K]. */
   public FloatTensor scores(FloatTensor input) {
+    return forward(input, List.of()).scores();
+  }
+
+  /**
+   * One forward run without gradients: the scores and the named tensors (any node output, or the
+   * image input itself), e.g. activations for the methods that need no backward pass.
+   */
+  public ForwardResult forward(FloatTensor input, Collection<String> tensors) {
     checkInput(input);
-    if (mustSplit(input)) {
-      List<FloatTensor> rows = new ArrayList<>();
-      for (int i = 0; i < input.dim(0); i++) {
-        rows.add(scores(single(input, i)));
+    List<String> unique = List.copyOf(new TreeSet<>(tensors));
+    for (String t : unique) {
+      if (!graph.hasTensor(t)) {
+        throw new Cam4jException("the model has no tensor named '" + t + "'");
       }
-      return flattenRows(FloatTensor.stack(rows));
     }
-    SessionKey key = new SessionKey(List.of(), boxed(input.shape()), BackwardMode.GRADIENT);
-    OrtSession s = sessions.get(key, k -> createSession(forwardModel()));
+    if (mustSplit(input)) {
+      List<ForwardResult> rows = new ArrayList<>();
+      for (int i = 0; i < input.dim(0); i++) {
+        rows.add(forward(single(input, i), unique));
+      }
+      Map<String, FloatTensor> stacked = new HashMap<>();
+      for (String t : unique) {
+        stacked.put(t, concat(rows.stream().map(r -> r.tensor(t)).toList()));
+      }
+      return new ForwardResult(concat(rows.stream().map(ForwardResult::scores).toList()),
+          stacked);
+    }
     String score = signature.score().name();
-    FloatTensor out = OrtRunner.run(env, s, Map.of(signature.inputName(), input), Set.of(score))
-        .get(score);
-    return asMatrix(out);
+    List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
+    SessionKey key = new SessionKey(false, computed, boxed(input.shape()),
+        BackwardMode.GRADIENT);
+    OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
+    Set<String> wanted = new LinkedHashSet<>(computed);
+    wanted.add(score);
+    Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
+        Map.of(signature.inputName(), input), wanted));
+    FloatTensor scores = asMatrix(out.get(score));
+    if (!computed.contains(score)) {
+      out.remove(score);
+    }
+    if (unique.contains(signature.inputName())) {
+      out.put(signature.inputName(), input);
+    }
+    return new ForwardResult(scores, out);
   }
 
   /**
@@ -161,9 +198,9 @@ public final class CamModel implements AutoCloseable {
       return stackResults(rows, unique);
     }
     long k = classes();
-    SessionKey key = new SessionKey(List.copyOf(new TreeSet<>(unique)), boxed(input.shape()),
-        mode);
-    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.layers(),
+    SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
+        boxed(input.shape()), mode);
+    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.tensors(),
         input.shape(), mode)));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
@@ -187,7 +224,19 @@ public final class CamModel implements AutoCloseable {
       acts.put(l, out.get(l));
       grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
     }
-    return new GradientResult(scoreName, scores, explained(seed, scores), unique, acts, grads);
+    return new GradientResult(scoreName, scores, explainedClasses(seed, scores), unique, acts,
+        grads);
+  }
+
+  /**
+   * The part of the model after a layer, to score replaced activations of it without running
+   * the layers before (built on first use per layer, then cached).
+   */
+  public HeadModel head(String layer) {
+    synchronized (heads) {
+      return heads.computeIfAbsent(layer, l -> new HeadModel(
+          HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
+    }
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -195,14 +244,15 @@ public final class CamModel implements AutoCloseable {
     return sessions.created();
   }
 
-  private ModelProto forwardModel() {
-    String score = signature.score().name();
-    boolean exposed = graph.outputs().stream().anyMatch(o -> o.getName().equals(score));
-    if (exposed) {
-      return graph.proto();
+  /** The model with exactly the score and the given tensors as outputs. */
+  private ModelProto forwardModel(List<String> tensors) {
+    GraphProto.Builder g = graph.proto().getGraph().toBuilder().clearOutput()
+        .addOutput(ValueInfoProto.newBuilder().setName(signature.score().name()));
+    for (String t : tensors) {
+      if (!t.equals(signature.score().name())) {
+        g.addOutput(ValueInfoProto.newBuilder().setName(t));
+      }
     }
-    GraphProto g = graph.proto().getGraph().toBuilder()
-        .addOutput(ValueInfoProto.newBuilder().setName(score)).build();
     return graph.proto().toBuilder().setGraph(g).build();
   }
 
@@ -258,11 +308,6 @@ public final class CamModel implements AutoCloseable {
     return FloatTensor.wrap(new long[] {n, t.size() / n}, t.toArray());
   }
 
-  private static FloatTensor flattenRows(FloatTensor stacked) {
-    long n = stacked.dim(0);
-    return FloatTensor.wrap(new long[] {n, stacked.size() / n}, stacked.toArray());
-  }
-
   private static GradientResult stackResults(List<GradientResult> rows, List<String> layers) {
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
@@ -280,7 +325,11 @@ public final class CamModel implements AutoCloseable {
     return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
   }
 
-  private static int[] explained(ScoreSeed seed, FloatTensor scores) {
+  /**
+   * The class each row of a seed explains given the scores [N, K]: its top-1 for top-class rows,
+   * the class of a one-hot row, -1 for any other weighting.
+   */
+  public static int[] explainedClasses(ScoreSeed seed, FloatTensor scores) {
     int n = (int) scores.dim(0);
     int k = scores.size() / n;
     int[] out = new int[n];
@@ -309,6 +358,10 @@ public final class CamModel implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (heads) {
+      heads.values().forEach(HeadModel::close);
+      heads.clear();
+    }
     sessions.close();
     sessionOptions.close();
   }

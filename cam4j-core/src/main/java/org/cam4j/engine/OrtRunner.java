@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,13 +29,25 @@ final class OrtRunner {
 
   static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
       Map<String, FloatTensor> feeds, Set<String> outputs) {
+    return run(env, session, feeds, outputs, false);
+  }
+
+  /**
+   * As {@link #run(OrtEnvironment, OrtSession, Map, Set)}; when {@code quiet}, ONNX Runtime
+   * logs nothing if the run fails (for attempts the caller recovers from).
+   */
+  static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
+      Map<String, FloatTensor> feeds, Set<String> outputs, boolean quiet) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
-    try {
+    try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+      if (quiet) {
+        options.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+      }
       for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
         inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
             f.getValue().shape()));
       }
-      try (OrtSession.Result result = session.run(inputs, outputs)) {
+      try (OrtSession.Result result = session.run(inputs, outputs, options)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : outputs) {
           OnnxValue v = result.get(name).orElseThrow(() ->

@@ -13,7 +13,6 @@ import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.GradientResult;
 import org.cam4j.engine.ScoreSeed;
 import org.cam4j.engine.Softmax;
 import org.cam4j.graph.LayerCatalog;
@@ -145,7 +144,8 @@ public final class Explainer implements AutoCloseable {
     } else {
       raw.put(model.signature().inputName(), method.rawMaps(context, layers.get(0)).row(0));
     }
-    GradientResult run = context.run();
+    float[] logits = context.scores().row(0).toArray();
+    int explained = context.explainedClasses()[0];
     long t2 = System.nanoTime();
 
     Map<String, Heatmap> layerMaps = new LinkedHashMap<>();
@@ -159,8 +159,6 @@ public final class Explainer implements AutoCloseable {
         .toList());
     long t3 = System.nanoTime();
 
-    float[] logits = run.scores().row(0).toArray();
-    int explained = run.explainedClasses()[0];
     Prediction target = predictionOf(explained, logits);
     List<Prediction> top = Predictions.top(logits, labels, options.topK());
     Map<String, Double> timings = new LinkedHashMap<>();

@@ -43,6 +43,27 @@ public final class AxisSampling {
   }
 
   /**
+   * Linear interpolation with corners aligned (PyTorch {@code align_corners=True}, e.g.
+   * {@code UpsamplingBilinear2d}): {@code src = i * (inSize - 1) / (count - 1)}, so the first and
+   * last samples of both axes coincide.
+   */
+  public static AxisSampling alignCorners(int inSize, int count) {
+    check(inSize, count, 1);
+    double scale = count > 1 ? (double) (inSize - 1) / (count - 1) : 0;
+    int[] lo = new int[count];
+    int[] hi = new int[count];
+    float[] weight = new float[count];
+    for (int i = 0; i < count; i++) {
+      double src = i * scale;
+      int i0 = Math.min((int) src, inSize - 1);
+      lo[i] = i0;
+      hi[i] = Math.min(i0 + 1, inSize - 1);
+      weight[i] = (float) (src - i0);
+    }
+    return new AxisSampling(lo, hi, weight);
+  }
+
+  /**
    * Nearest neighbour: the input pixel whose span holds the output centre,
    * {@code floor(start + (i + 0.5) * step)} clamped to the image (PIL {@code NEAREST}, PyTorch
    * {@code nearest-exact}).

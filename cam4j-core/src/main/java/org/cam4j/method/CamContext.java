@@ -4,13 +4,16 @@ import java.util.List;
 import java.util.Objects;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.FloatTensor;
+import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.engine.ScoreSeed;
 
 /**
  * Everything a method may use for one batch: the model, the preprocessed input, what each row
  * explains, the layers asked for, and one forward+backward run over those layers shared by all
- * methods (computed on first use, so methods that never need it cost nothing).
+ * methods (computed on first use, so methods that never need it cost nothing). Methods without
+ * gradients read activations and classes from that run when it exists, else from one shared
+ * forward-only run.
  */
 public final class CamContext {
   private final CamModel model;
@@ -18,6 +21,7 @@ public final class CamContext {
   private final List<String> layers;
   private final ScoreSeed seed;
   private GradientResult run;
+  private ForwardResult forward;
 
   private CamContext(CamModel model, FloatTensor input, List<String> layers, ScoreSeed seed,
       GradientResult run) {
@@ -63,5 +67,28 @@ public final class CamContext {
       run = model.forwardBackward(input, layers, seed);
     }
     return run;
+  }
+
+  /** A layer's activations [N,C,h,w], without a backward pass unless one was run already. */
+  public synchronized FloatTensor activations(String layer) {
+    return run != null ? run.activation(layer) : forward().tensor(layer);
+  }
+
+  /** Per row the class explained, or -1 for a custom weighting of the scores. */
+  public synchronized int[] explainedClasses() {
+    return run != null ? run.explainedClasses()
+        : CamModel.explainedClasses(seed, forward().scores());
+  }
+
+  /** The pre-softmax scores [N, K], from the shared run or one forward run. */
+  public synchronized FloatTensor scores() {
+    return run != null ? run.scores() : forward().scores();
+  }
+
+  private ForwardResult forward() {
+    if (forward == null) {
+      forward = model.forward(input, layers);
+    }
+    return forward;
   }
 }

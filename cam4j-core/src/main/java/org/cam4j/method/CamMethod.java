@@ -7,9 +7,10 @@ import org.cam4j.engine.GradientResult;
  * A class activation map method: turns one layer's activations A [N,C,h,w] (and, for gradient
  * methods, the score gradients dA) into a raw map [N,h,w] before ReLU and normalisation.
  *
- * <p>The base combines per-channel weights with the activations, {@code sum_c w_c A_c}; most
- * methods only override {@link #channelWeights} (as pytorch-grad-cam's {@code get_cam_weights}),
- * element-wise methods override {@link #rawMaps}.
+ * <p>A method first makes per-channel terms whose channel sum is its map: most methods
+ * {@code w_c A_c}, overriding only {@link #channelWeights} (as pytorch-grad-cam's
+ * {@code get_cam_weights}); element-wise methods a term per element. The terms are then
+ * combined, by a sum or, with {@link #withEigenSmooth()}, by their first principal component.
  */
 public abstract class CamMethod {
   /** The method's command-line name, e.g. "gradcam". */
@@ -30,11 +31,12 @@ public abstract class CamMethod {
   }
 
   /**
-   * Raw maps [N,h,w] for one layer. The default reads A (and dA) from the context's shared run;
-   * methods that need more (running the network again, the input gradient) override this.
+   * Raw maps [N,h,w] for one layer. A and dA come from the context's shared runs; methods that
+   * need more (running the network again, the classifier's weights, the input gradient) use the
+   * context's model.
    */
   public FloatTensor rawMaps(CamContext context, String layer) {
-    return rawMaps(context.run(), layer);
+    return combine(channelTerms(context, layer));
   }
 
   /** Raw maps [N,h,w] for one layer of a forward+backward run. */
@@ -44,25 +46,38 @@ public abstract class CamMethod {
 
   /** Raw maps [N,h,w] from activations and gradients [N,C,h,w]. */
   public FloatTensor rawMaps(FloatTensor activations, FloatTensor gradients) {
-    FeatureMaps a = FeatureMaps.of(activations);
-    float[] weights = channelWeights(a, gradients == null ? null : FeatureMaps.of(gradients));
-    float[] out = new float[a.n() * a.area()];
-    for (int i = 0; i < a.n(); i++) {
-      for (int c = 0; c < a.c(); c++) {
-        float w = weights[i * a.c() + c];
-        int base = a.offset(i, c);
-        int o = i * a.area();
-        for (int p = 0; p < a.area(); p++) {
-          out[o + p] += w * a.data()[base + p];
-        }
-      }
+    return combine(channelTerms(FeatureMaps.of(activations),
+        gradients == null ? null : FeatureMaps.of(gradients)));
+  }
+
+  /** This method with its terms combined by their first principal component. */
+  public CamMethod withEigenSmooth() {
+    return new EigenSmooth(name() + "-eigensmooth", this);
+  }
+
+  /** The per-channel terms [N,C,h,w] for one layer. */
+  FeatureMaps channelTerms(CamContext context, String layer) {
+    if (!needsGradients()) {
+      return channelTerms(FeatureMaps.of(context.activations(layer)), null);
     }
-    return FloatTensor.of(new long[] {a.n(), a.h(), a.w()}, out);
+    GradientResult run = context.run();
+    return channelTerms(FeatureMaps.of(run.activation(layer)), FeatureMaps.of(run.gradient(layer)));
+  }
+
+  /** The per-channel terms [N,C,h,w]; by default {@code w_c A_c}. */
+  FeatureMaps channelTerms(FeatureMaps activations, FeatureMaps gradients) {
+    return activations.weighted(channelWeights(activations, gradients));
+  }
+
+  /** The raw maps [N,h,w] from the terms: their sum over channels. */
+  FloatTensor combine(FeatureMaps terms) {
+    return terms.channelSum();
   }
 
   /** Per-image channel weights, row-major [N, C]. */
   protected float[] channelWeights(FeatureMaps activations, FeatureMaps gradients) {
-    throw new UnsupportedOperationException(name() + " defines its maps element-wise");
+    throw new UnsupportedOperationException(name() + " does not weight channels by A and dA"
+        + " alone: use rawMaps(CamContext, layer)");
   }
 
   @Override

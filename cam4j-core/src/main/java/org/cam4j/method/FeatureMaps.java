@@ -34,4 +34,45 @@ public record FeatureMaps(float[] data, int n, int c, int h, int w) {
     }
     return s;
   }
+
+  /** A map set of the same shape holding other values. */
+  public FeatureMaps withData(float[] values) {
+    if (values.length != data.length) {
+      throw new IllegalArgumentException("expected " + data.length + " values, got "
+          + values.length);
+    }
+    return new FeatureMaps(values, n, c, h, w);
+  }
+
+  /** {@code w_c * A_c} with per-image channel weights, row-major [N, C]. */
+  public FeatureMaps weighted(float[] weights) {
+    if (weights.length != n * c) {
+      throw new IllegalArgumentException("expected " + n * c + " channel weights, got "
+          + weights.length);
+    }
+    float[] out = new float[data.length];
+    for (int i = 0; i < n * c; i++) {
+      float wc = weights[i];
+      int base = i * area();
+      for (int p = 0; p < area(); p++) {
+        out[base + p] = wc * data[base + p];
+      }
+    }
+    return withData(out);
+  }
+
+  /** The sum over channels, [N,h,w]. */
+  public FloatTensor channelSum() {
+    float[] out = new float[n * area()];
+    for (int i = 0; i < n; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        int base = offset(i, ch);
+        int o = i * area();
+        for (int p = 0; p < area(); p++) {
+          out[o + p] += data[base + p];
+        }
+      }
+    }
+    return FloatTensor.of(new long[] {n, h, w}, out);
+  }
 }

@@ -17,6 +17,11 @@ public final class Methods {
     BY_NAME.put("hirescam", HiResCam::new);
     BY_NAME.put("gradcam-elementwise", GradCamElementwise::new);
     BY_NAME.put("layercam", LayerCam::new);
+    BY_NAME.put("eigencam", EigenCam::new);
+    BY_NAME.put("eigengradcam", () -> new EigenSmooth("eigengradcam", new HiResCam()));
+    BY_NAME.put("cam", ClassActivationMap::new);
+    BY_NAME.put("scorecam", ScoreCam::new);
+    BY_NAME.put("ablationcam", AblationCam::new);
     BY_NAME.put("saliency", Saliency::new);
     BY_NAME.put("guided-backprop", GuidedBackprop::new);
     BY_NAME.put("guided-gradcam", GuidedGradCam::new);

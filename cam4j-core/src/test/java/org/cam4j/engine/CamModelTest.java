@@ -51,4 +51,37 @@ class CamModelTest {
       assertEquals(467, both.explainedClasses()[0]);
     }
   }
+
+  @Test
+  void forwardOnlyRunGivesTheActivationsScoresAndClassesOfTheGradientRun() {
+    FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
+    float[] flipped = x.toArray();
+    for (int i = 0; i < flipped.length; i++) {
+      flipped[i] = -flipped[i];
+    }
+    FloatTensor batch = FloatTensor.stack(List.of(x.row(0),
+        FloatTensor.of(x.shape(), flipped).row(0)));
+    try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
+      ForwardResult f = m.forward(batch, List.of(LAYER4, "input"));
+      GradientResult g = m.forwardBackward(batch, List.of(LAYER4), ScoreSeed.topClass(2));
+      assertArrayEquals(g.explainedClasses(),
+          CamModel.explainedClasses(ScoreSeed.topClass(2), f.scores()));
+      assertArrayEquals(new long[] {2, 1000}, f.scores().shape());
+      // two ONNX Runtime graphs over the same weights: sums may be fused or ordered differently
+      assertClose(g.scores(), f.scores(), 1e-5);
+      assertClose(g.activation(LAYER4), f.tensor(LAYER4), 1e-5);
+      assertArrayEquals(batch.toArray(), f.tensor("input").toArray());
+    }
+  }
+
+  private static void assertClose(FloatTensor expected, FloatTensor actual, double relative) {
+    assertArrayEquals(expected.shape(), actual.shape());
+    double scale = 0;
+    for (int i = 0; i < expected.size(); i++) {
+      scale = Math.max(scale, Math.abs(expected.get(i)));
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i), actual.get(i), relative * scale, "element " + i);
+    }
+  }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our ONNX autodiff vs PyTorch autograd, through pytorch-grad-cam's references in
- * shared/reference: activations A, gradients dA, and the gradient-method maps computed from them
- * (raw at feature resolution, and normalised at 224x224 as the peer returns them).
+ * shared/reference: activations A, gradients dA, and the gradient-method and EigenCAM maps computed
+ * from them (raw at feature resolution, and normalised at 224x224 as the peer returns them).
  *
  * <p>Tolerances. Last-layer targets: 1e-4 relative to the tensor's max (float32 forward sums in
  * another order differ by ~1e-6..1e-5). Early layers: the gradient crosses many ReLU/ReLU6 kinks
@@ -31,9 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * README measured between two PyTorch executions of the same weights; for dA (where one flip
  * changes a whole receptive field) r alone. Measured worst cases (printed by the test):
  * mobilenet_v2 features.13 dA 8.1e-2 max relative (r 0.99987), Grad-CAM raw 1.7e-2 (r 0.99991), normalised map 1.7e-2 (r 0.99983);
- * squeezenet features.7 dA 6.9e-3 (r 0.999998), Grad-CAM raw 5.8e-5.
+ * squeezenet features.7 dA 6.9e-3 (r 0.999998), Grad-CAM raw 5.8e-5. EigenCAM (compared with
+ * the peer's arbitrary SVD sign matched) is tight at every layer: worst 5.8e-6 (mobilenet_v2
+ * features.18 map).
  */
-class ReferenceParityTest {
+public class ReferenceParityTest {
   private static final double TIGHT = 1e-4;
   /** The README's measured torch-vs-ONNX spread of early-layer ReLU6 CAMs (~2e-2). */
   private static final double KINK_FLIP_BOUND = 2e-2;
@@ -71,7 +73,8 @@ class ReferenceParityTest {
             false));
   }
 
-  private static Arguments set(String model, String input, String name, String layer, int cls,
+  /** A set of shared/reference: model, input, reference folder, layer, class, last layer. */
+  public static Arguments set(String model, String input, String name, String layer, int cls,
       boolean last) {
     return Arguments.of(model, input,
         "reference/" + name + "/" + layer.replaceAll("[^0-9A-Za-z_]", "_"), layer, cls, last);
@@ -99,11 +102,45 @@ class ReferenceParityTest {
         check(name + "_raw", raw, Npy.read(dir.resolve(name + "_raw.npy")), last, report);
         check(name, map, Npy.read(dir.resolve(name + ".npy")), last, report);
       }
+      // EigenCAM depends on A alone, which is tight at every layer; it is class-independent, so
+      // the sets that only change the class hold none
+      if (Files.exists(dir.resolve("eigencam_raw.npy"))) {
+        FloatTensor refEigen = Npy.read(dir.resolve("eigencam_raw.npy"));
+        FloatTensor ours = Methods.byName("eigencam").rawMaps(r, layer);
+        FloatTensor eigen = withSignOf(refEigen, ours);
+        report.append("\n ").append(eigen == ours ? "same sign as the peer" : "peer sign flipped");
+        check("eigencam_raw", eigen, refEigen, true, report);
+        check("eigencam", MapOps.normalised(eigen, 224, 224),
+            Npy.read(dir.resolve("eigencam.npy")), true, report);
+      }
       System.out.println(report);
     }
   }
 
-  private static void check(String what, FloatTensor ours, FloatTensor ref, boolean tight,
+  /**
+   * {@code ours} or its negation, whichever is closer to {@code ref}: the peer's SVD sign is
+   * arbitrary (shared/reference/README.md), ours follows a fixed convention.
+   */
+  public static FloatTensor withSignOf(FloatTensor ref, FloatTensor ours) {
+    double dot = 0;
+    for (int i = 0; i < ref.size(); i++) {
+      dot += (double) ref.get(i) * ours.get(i);
+    }
+    if (dot >= 0) {
+      return ours;
+    }
+    float[] flipped = ours.toArray();
+    for (int i = 0; i < flipped.length; i++) {
+      flipped[i] = -flipped[i];
+    }
+    return FloatTensor.of(ours.shape(), flipped);
+  }
+
+  /**
+   * Asserts ours matches ref: within 1e-4 of ref's max when tight, else by the robust criterion
+   * above; appends the measured difference to the report.
+   */
+  public static void check(String what, FloatTensor ours, FloatTensor ref, boolean tight,
       StringBuilder report) {
     assertArrayEquals(ref.shape(), ours.shape(), what + " shape");
     double scale = 0;

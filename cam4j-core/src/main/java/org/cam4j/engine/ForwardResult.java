@@ -1,0 +1,24 @@
+package org.cam4j.engine;
+
+import java.util.Map;
+import org.cam4j.Cam4jException;
+
+/**
+ * One forward run without gradients. Immutable.
+ *
+ * @param scores pre-softmax class scores [N, K]
+ * @param tensors the tensors asked for, by name
+ */
+public record ForwardResult(FloatTensor scores, Map<String, FloatTensor> tensors) {
+  public ForwardResult {
+    tensors = Map.copyOf(tensors);
+  }
+
+  public FloatTensor tensor(String name) {
+    FloatTensor t = tensors.get(name);
+    if (t == null) {
+      throw new Cam4jException("tensor '" + name + "' was not part of this run");
+    }
+    return t;
+  }
+}

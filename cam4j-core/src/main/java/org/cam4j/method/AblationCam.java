@@ -1,0 +1,103 @@
+package org.cam4j.method;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cam4j.engine.FloatTensor;
+import org.cam4j.engine.HeadModel;
+
+/**
+ * Ablation-CAM (Desai &amp; Ramaswamy 2020): {@code w_k = (y - y_k) / y}, where y is the class
+ * score and y_k the score with channel k of the layer set to zero. Only the part of the network
+ * after the layer runs ({@link HeadModel}), on batches of ablated copies of the activations.
+ *
+ * <p>pytorch-grad-cam ablates differently on layers with negative values: it sets the channel
+ * to {@code min - 1e7} rather than 0 (and lowers that value by 1e7 per row of its batch). Both
+ * agree on ReLU-like outputs, where the minimum is 0; cam4j follows the paper everywhere.
+ */
+public final class AblationCam extends ModelWeightedCam {
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private final int batchSize;
+
+  public AblationCam() {
+    this(DEFAULT_BATCH_SIZE);
+  }
+
+  /** @param batchSize ablated copies scored per run of the head */
+  public AblationCam(int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
+  }
+
+  @Override
+  public String name() {
+    return "ablationcam";
+  }
+
+  @Override
+  float[] weights(CamContext context, String layer, FeatureMaps a) {
+    HeadModel head = context.model().head(layer);
+    List<String> boundaryNames = head.graph().boundary();
+    Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()
+        : context.model().forward(context.input(), boundaryNames).tensors();
+    int[] classes = singleClasses(context);
+    int size = a.c() * a.area();
+    float[] weights = new float[a.n() * a.c()];
+    for (int i = 0; i < a.n(); i++) {
+      float[] image = Arrays.copyOfRange(a.data(), a.offset(i, 0), a.offset(i, 0) + size);
+      float y = classScores(head, batch(image, a, 1), repeated(boundary, i, 1), classes[i])[0];
+      for (int start = 0; start < a.c(); start += batchSize) {
+        int count = Math.min(batchSize, a.c() - start);
+        float[] data = copies(image, count);
+        for (int j = 0; j < count; j++) {
+          int channel = j * size + (start + j) * a.area();
+          Arrays.fill(data, channel, channel + a.area(), 0f);
+        }
+        float[] ablated = classScores(head, batch(data, a, count), repeated(boundary, i, count),
+            classes[i]);
+        for (int j = 0; j < count; j++) {
+          weights[i * a.c() + start + j] = (y - ablated[j]) / y;
+        }
+      }
+    }
+    return weights;
+  }
+
+  private static float[] copies(float[] image, int count) {
+    float[] data = new float[count * image.length];
+    for (int j = 0; j < count; j++) {
+      System.arraycopy(image, 0, data, j * image.length, image.length);
+    }
+    return data;
+  }
+
+  /** {@code rows} images' activations as a [rows, C, h, w] tensor. */
+  private static FloatTensor batch(float[] data, FeatureMaps a, int rows) {
+    return FloatTensor.of(new long[] {rows, a.c(), a.h(), a.w()}, data);
+  }
+
+  /** Row i of each boundary tensor, repeated for every ablated copy of image i. */
+  private static Map<String, FloatTensor> repeated(Map<String, FloatTensor> boundary, int i,
+      int count) {
+    Map<String, FloatTensor> out = new HashMap<>();
+    boundary.forEach((name, t) -> out.put(name,
+        FloatTensor.stack(Collections.nCopies(count, t.row(i)))));
+    return out;
+  }
+
+  private static float[] classScores(HeadModel head, FloatTensor layerValues,
+      Map<String, FloatTensor> boundary, int cls) {
+    FloatTensor s = head.scores(layerValues, boundary);
+    int k = (int) s.dim(1);
+    float[] out = new float[(int) s.dim(0)];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = s.get(r * k + cls);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package org.cam4j.method;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import java.util.Random;
+import org.cam4j.SharedData;
+import org.cam4j.engine.CamModel;
+import org.cam4j.engine.FloatTensor;
+import org.cam4j.engine.ScoreSeed;
+import org.cam4j.io.Npy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ablation-CAM on heads where the answer is known: after a GAP -> linear head, zeroing channel c
+ * lowers class k's score by exactly {@code W[k,c] mean(A_c)}, so
+ * {@code w_c = W[k,c] mean(A_c) / y}.
+ */
+class AblationCamTest {
+  @Test
+  void weightsAreTheChannelsShareOfALinearScore() {
+    Random rnd = new Random(4);
+    float[] x = new float[2 * 3 * 6 * 6];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    try (CamModel m = TinyNets.nchw()) {
+      // batch size 3 over 4 channels: one full batch and a remainder of 1
+      assertLinearShares(m, FloatTensor.of(new long[] {2, 3, 6, 6}, x), TinyNets.LAYER,
+          ScoreSeed.classes(1, 4), new AblationCam(3), 1e-6);
+    }
+  }
+
+  @Test
+  void fixedBatchHeadOfTheRealMobileNetGivesTheLinearShares() {
+    FloatTensor cat = Npy.read(SharedData.path("reference/real_mobilenet_v2/cat.npy"));
+    String layer = "MobilenetV2/Conv_1/Relu6";
+    try (CamModel m = CamModel.load(SharedData.path("models/mobilenet_v2_1.0_224_dequant.onnx"))) {
+      assertLinearShares(m, cat, layer, ScoreSeed.classes(286), new AblationCam(), 1e-6);
+      assertFalse(m.head(layer).batches(), "its Reshape to [1, 1001] takes no batch");
+    }
+  }
+
+  @Test
+  void batchSizeDoesNotChangeTheWeightsWhenTheHeadReadsASkipConnection() {
+    FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
+    String layer = "/layer4/layer4.1/relu/Relu_output_0";
+    try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
+      CamContext c = CamContext.of(m, x, List.of(layer), ScoreSeed.classes(467));
+      FeatureMaps a = FeatureMaps.of(c.activations(layer));
+      float[] big = new AblationCam(100).weights(c, layer, a);
+      float[] small = new AblationCam(7).weights(c, layer, a);
+      double scale = 0;
+      for (float w : big) {
+        scale = Math.max(scale, Math.abs(w));
+      }
+      // per-row results of differently sized Conv batches: same values up to summation order
+      for (int i = 0; i < big.length; i++) {
+        assertEquals(big[i], small[i], 1e-5 * scale, "channel " + i);
+      }
+    }
+  }
+
+  /**
+   * Asserts w_c = W[k,c] mean(A_c) / y within {@code tolerance} x (1 + |expected|): y - y_c is
+   * a difference of two float32 scores, a few ulps of y, divided by y.
+   */
+  private static void assertLinearShares(CamModel m, FloatTensor input, String layer,
+      ScoreSeed seed, AblationCam method, double tolerance) {
+    CamContext c = CamContext.of(m, input, List.of(layer), seed);
+    FeatureMaps a = FeatureMaps.of(c.activations(layer));
+    float[] weights = method.weights(c, layer, a);
+    LinearHead head = LinearHead.find(m.graph(), layer, m.signature().score().name());
+    FloatTensor scores = m.scores(input);
+    int[] classes = c.explainedClasses();
+    int k = (int) scores.dim(1);
+    for (int i = 0; i < a.n(); i++) {
+      float[] w = head.classWeights(classes[i]);
+      double y = scores.get(i * k + classes[i]);
+      for (int ch = 0; ch < a.c(); ch++) {
+        double expected = w[ch] * a.mean(i, ch) / y;
+        assertEquals(expected, weights[i * a.c() + ch], tolerance * (1 + Math.abs(expected)),
+            "image " + i + " channel " + ch);
+      }
+    }
+  }
+}
