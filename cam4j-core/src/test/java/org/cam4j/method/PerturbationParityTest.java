@@ -19,11 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Score-CAM and Ablation-CAM, which run the network again per channel, vs pytorch-grad-cam's
  * references (shared/reference): channel weights, raw maps and normalised maps, all within 1e-4
  * of the reference's max (ReferenceParityTest's last-layer bound: float32 forward passes summed
- * in another order). Score-CAM runs one full forward pass per channel (every set; the
- * slowest take about 20 s on 2 cores). Measured worst cases (weights / raw / map): mobilenet_v2 features.18 4.7e-5 /
- * 3.1e-6 / 6.2e-6, features.13 1.2e-5 / 9.7e-6 / 9.5e-6; squeezenet features.12 1.0e-6 / 4.4e-7 /
- * 1.3e-6, features.7 7.7e-7 / 4.6e-7 / 1.6e-6; resnet18 layer4 5.0e-6 / 8.0e-7 / 2.4e-6, efficientnet_b0 features.8 1.9e-6 / 3.5e-6 / 2.6e-6.
- * Ablation-CAM worst case: resnet18 layer3 2.0e-5 / 6.1e-5 / 4.6e-5.
+ * in another order). Score-CAM runs one full forward pass per channel, on every set (the
+ * slowest take about 20 s on 2 cores). Measured worst cases (weights / raw / map):
+ * mobilenet_v2 features.18 4.7e-5 / 3.1e-6 / 6.2e-6, features.13 1.2e-5 / 9.7e-6 / 9.5e-6;
+ * squeezenet features.12 1.0e-6 / 4.4e-7 / 1.3e-6, features.7 7.7e-7 / 4.6e-7 / 1.6e-6;
+ * resnet18 layer4 5.0e-6 / 8.0e-7 / 2.4e-6; efficientnet_b0 features.8 1.9e-6 / 3.5e-6 /
+ * 2.6e-6. Ablation-CAM worst case: resnet18 layer3 2.0e-5 / 6.1e-5 / 4.6e-5.
  */
 class PerturbationParityTest {
   static Stream<Arguments> scoreCamSets() {
