@@ -15,6 +15,7 @@ import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.ScoreSeed;
+import org.cam4j.engine.Target;
 import org.cam4j.explain.ClassChoice;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
@@ -26,6 +27,7 @@ import org.cam4j.io.Npy;
 import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MapOps;
+import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
 import org.cam4j.render.Colormap;
 import org.cam4j.render.Overlay;
@@ -73,6 +75,24 @@ final class ExplainCommand implements Callable<Integer> {
       completionCandidates = MethodNames.class)
   List<String> methods;
 
+  @Option(names = "--score", paramLabel = "KIND", defaultValue = "logit",
+      description = "What of the class is explained: logit (default), softmax (its"
+          + " probability) or negative (the evidence against it).")
+  String score;
+
+  @Option(names = "--aug-smooth",
+      description = "Average the maps of mirrored and brightness-scaled copies (x0.9, x1, x1.1).")
+  boolean augSmooth;
+
+  @Option(names = "--eigen-smooth",
+      description = "Combine the channel terms by their first principal component.")
+  boolean eigenSmooth;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "0",
+      description = "Copies per forward pass for scorecam, ablationcam, smoothgrad and"
+          + " integrated-gradients (default: each method's own).")
+  int batchSize;
+
   @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
       description = "jet (default), turbo, viridis, inferno, gray.")
   String colormap;
@@ -113,17 +133,20 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<CamMethod> chosen = methods.stream().map(Methods::byName).toList();
+    MethodOptions methodOptions = new MethodOptions(batchSize, augSmooth, eigenSmooth);
+    List<CamMethod> chosen = methods.stream().map(m -> Methods.create(m, methodOptions))
+        .toList();
     if ((tensor == null) == images.isEmpty()) {
       throw new ParameterException(spec.commandLine(),
           "give photos (IMAGE|DIR...) or --tensor INPUT.npy, not both");
     }
-    return tensor != null ? explainTensor(chosen) : explainPhotos();
+    return tensor != null ? explainTensor(chosen) : explainPhotos(methodOptions);
   }
 
-  private int explainPhotos() {
+  private int explainPhotos(MethodOptions methodOptions) {
     ExplainOptions.Builder options = ExplainOptions.builder().layers(layers).allLayers(allLayers)
-        .target(ClassChoice.parse(target)).overlay(overlay()).topK(top);
+        .target(ClassChoice.parse(target)).score(scoreKind()).methodOptions(methodOptions)
+        .overlay(overlay()).topK(top);
     List<ExplainOptions> perMethod = methods.stream().map(m -> options.method(m).build())
         .toList();
     PrintWriter stdout = spec.commandLine().getOut();
@@ -228,20 +251,26 @@ final class ExplainCommand implements Callable<Integer> {
     }
   }
 
-  private ScoreSeed seed(FloatTensor input) {
-    int rows = (int) input.dim(0);
-    if (target.equalsIgnoreCase("top")) {
-      return ScoreSeed.topClass(rows);
-    }
-    int index;
+  private ExplainOptions.Score scoreKind() {
     try {
-      index = Integer.parseInt(target.trim());
-    } catch (NumberFormatException e) {
-      throw new Cam4jException("with --tensor, --class must be 'top' or a class index, got '"
-          + target + "'");
+      return ExplainOptions.Score.valueOf(score.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Cam4jException("unknown --score '" + score + "'; use logit, softmax or negative");
     }
-    int[] classes = new int[rows];
-    Arrays.fill(classes, index);
-    return ScoreSeed.classes(classes);
+  }
+
+  private ScoreSeed seed(FloatTensor input) {
+    Target t;
+    if (target.equalsIgnoreCase("top")) {
+      t = Target.top();
+    } else {
+      try {
+        t = Target.logit(Integer.parseInt(target.trim()));
+      } catch (NumberFormatException e) {
+        throw new Cam4jException("with --tensor, --class must be 'top' or a class index, got '"
+            + target + "'");
+      }
+    }
+    return scoreKind().of(t).seed((int) input.dim(0));
   }
 }

@@ -77,6 +77,54 @@ class CliProcessIT {
     }
   }
 
+  /**
+   * The external-check contract for every method: DIR/M.npy [1,224,224] in [0,1] and
+   * DIR/M_raw.npy; where shared/reference has the method, the map matches it within 1e-4 (the
+   * last-layer bound of the core parity tests).
+   */
+  @Test
+  void everyMethodWritesTheContractFiles() throws Exception {
+    Path out = tmp.resolve("all");
+    String ref = "reference/resnet18/_layer4_layer4_1_relu_1_Relu_output_0/";
+    List<String> methods = org.cam4j.method.Methods.names();
+    assertEquals(16, methods.size());
+    Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
+        .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",
+        "/layer4/layer4.1/relu_1/Relu_output_0", "--class", "467", "--method",
+        String.join(",", methods), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    int compared = 0;
+    for (String m : methods) {
+      FloatTensor map = Npy.read(out.resolve(m + ".npy"));
+      assertArrayEquals(new long[] {1, 224, 224}, map.shape(), m);
+      float max = 0;
+      for (float v : map.toArray()) {
+        assertTrue(v >= 0 && v <= 1, m + " value " + v);
+        max = Math.max(max, v);
+      }
+      assertEquals(1f, max, 1e-6f, m + " is min-max normalised");
+      assertTrue(Files.exists(out.resolve(m + "_raw.npy")), m);
+      Path reference = shared(ref + m + ".npy");
+      if (Files.exists(reference)) {
+        FloatTensor expected = Npy.read(reference);
+        if (m.equals("eigencam") && maxAbsDiff(map, expected) >= 1e-4) {
+          // the principal component's sign is arbitrary (reference README): the peer's may be
+          // the other one, so the map it normalised is that of the negated raw map
+          FloatTensor raw = Npy.read(out.resolve(m + "_raw.npy"));
+          float[] negated = raw.toArray();
+          for (int i = 0; i < negated.length; i++) {
+            negated[i] = -negated[i];
+          }
+          map = org.cam4j.method.MapOps.normalised(FloatTensor.of(raw.shape(), negated), 224,
+              224);
+        }
+        assertTrue(maxAbsDiff(map, expected) < 1e-4, m);
+        compared++;
+      }
+    }
+    assertEquals(8, compared, "reference methods compared");
+  }
+
   @Test
   void layersMarksTheDefault() throws Exception {
     Outcome r = cam4j("layers", "--model", shared("models/mobilenet_v2_1.0_224_dequant.onnx")

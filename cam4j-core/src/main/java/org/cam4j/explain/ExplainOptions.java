@@ -2,7 +2,9 @@ package org.cam4j.explain;
 
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.engine.Target;
 import org.cam4j.method.CamMethod;
+import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
 import org.cam4j.render.Overlay;
 
@@ -12,6 +14,8 @@ import org.cam4j.render.Overlay;
  */
 public final class ExplainOptions {
   private final String method;
+  private final MethodOptions methodOptions;
+  private final Score score;
   private final List<String> layers;
   private final boolean allLayers;
   private final ClassChoice target;
@@ -20,6 +24,8 @@ public final class ExplainOptions {
 
   private ExplainOptions(Builder b) {
     this.method = b.method;
+    this.methodOptions = b.methodOptions;
+    this.score = b.score;
     this.layers = List.copyOf(b.layers);
     this.allLayers = b.allLayers;
     this.target = b.target;
@@ -35,11 +41,39 @@ public final class ExplainOptions {
     return new Builder();
   }
 
-  /** A new method instance (methods may keep per-call state). */
-  public CamMethod method() {
-    return Methods.byName(method);
+  /** What of the class is explained. */
+  public enum Score {
+    /** Its logit, the pre-softmax score (the default, as Grad-CAM). */
+    LOGIT,
+    /** Its softmax probability. */
+    SOFTMAX,
+    /** Minus its logit: the evidence against the class. */
+    NEGATIVE;
+
+    /** {@code logit} (a class's logit, or the top class) turned into this kind of score. */
+    public Target of(Target logit) {
+      return switch (this) {
+        case LOGIT -> logit;
+        case SOFTMAX -> logit.probability();
+        case NEGATIVE -> logit.negated();
+      };
+    }
   }
 
+  /** A new method instance (methods may keep per-call state). */
+  public CamMethod method() {
+    return Methods.create(method, methodOptions);
+  }
+
+  public MethodOptions methodOptions() {
+    return methodOptions;
+  }
+
+  public Score score() {
+    return score;
+  }
+
+  /** The method's name as given, e.g. "gradcam" (output files use the made method's name). */
   public String methodName() {
     return method;
   }
@@ -69,6 +103,8 @@ public final class ExplainOptions {
   /** Builder for {@link ExplainOptions}. */
   public static final class Builder {
     private String method = "gradcam";
+    private MethodOptions methodOptions = MethodOptions.defaults();
+    private Score score = Score.LOGIT;
     private List<String> layers = List.of("auto");
     private boolean allLayers;
     private ClassChoice target = ClassChoice.TOP;
@@ -80,7 +116,19 @@ public final class ExplainOptions {
 
     /** A method name from {@link Methods#names()}; checked here. */
     public Builder method(String name) {
-      this.method = Methods.byName(name).name();
+      Methods.byName(name);
+      this.method = name;
+      return this;
+    }
+
+    /** Batch size and smoothing of the method; checked against it when the method is made. */
+    public Builder methodOptions(MethodOptions options) {
+      this.methodOptions = Objects.requireNonNull(options, "method options");
+      return this;
+    }
+
+    public Builder score(Score score) {
+      this.score = Objects.requireNonNull(score, "score");
       return this;
     }
 

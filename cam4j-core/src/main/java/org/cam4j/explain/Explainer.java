@@ -15,6 +15,7 @@ import org.cam4j.engine.EngineOptions;
 import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.ScoreSeed;
 import org.cam4j.engine.Softmax;
+import org.cam4j.engine.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.image.CropBox;
@@ -133,7 +134,8 @@ public final class Explainer implements AutoCloseable {
     long t1 = System.nanoTime();
     List<String> layers = resolveLayers(options);
     int requested = options.target().resolve(labels);
-    ScoreSeed seed = requested < 0 ? ScoreSeed.topClass(1) : ScoreSeed.classes(requested);
+    ScoreSeed seed = options.score().of(requested < 0 ? Target.top()
+        : Target.logit(requested)).seed(1);
     CamMethod method = options.method();
     CamContext context = CamContext.of(model, prepared.tensor(), layers, seed);
     Map<String, FloatTensor> raw = new LinkedHashMap<>();
@@ -159,7 +161,7 @@ public final class Explainer implements AutoCloseable {
         .toList());
     long t3 = System.nanoTime();
 
-    Prediction target = predictionOf(explained, logits);
+    Prediction explainedClass = predictionOf(explained, logits);
     List<Prediction> top = Predictions.top(logits, labels, options.topK());
     Map<String, Double> timings = new LinkedHashMap<>();
     timings.put("preprocess", (t1 - t0) / 1e6);
@@ -168,13 +170,15 @@ public final class Explainer implements AutoCloseable {
     Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
         Instant.now().toString(), modelInfo(), preprocessing.toString(),
         imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
-        new Manifest.TargetInfo(options.target().toString(), explained, target.label(),
-            target.wnid(), target.probability(), target.logit()),
+        new Manifest.TargetInfo(options.target().toString(),
+            options.score().name().toLowerCase(java.util.Locale.ROOT), explained,
+            explainedClass.label(), explainedClass.wnid(), explainedClass.probability(),
+            explainedClass.logit()),
         top, new Manifest.RenderInfo(options.overlay().colormap().name().toLowerCase(
             java.util.Locale.ROOT), options.overlay().alpha(),
             options.overlay().mode().name().toLowerCase(java.util.Locale.ROOT)),
         timings, Map.of());
-    return new Explanation(photo, prepared, target, raw, layerMaps, inputMap, photoMap,
+    return new Explanation(photo, prepared, explainedClass, raw, layerMaps, inputMap, photoMap,
         options.overlay(), manifest);
   }
 

@@ -62,8 +62,9 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
    * The class explained.
    *
    * @param requested what was asked: "top", an index or a name
+   * @param score what of the class: "logit", "softmax" or "negative"
    */
-  public record TargetInfo(String requested, int index, String label, String wnid,
+  public record TargetInfo(String requested, String score, int index, String label, String wnid,
       float probability, float logit) {
   }
 

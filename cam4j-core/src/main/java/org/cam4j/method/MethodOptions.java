@@ -1,0 +1,33 @@
+package org.cam4j.method;
+
+/**
+ * Options applied when a method is made by name ({@link Methods#create}): the batch size of the
+ * methods that run the network on many copies (Score-CAM, Ablation-CAM, SmoothGrad, Integrated
+ * Gradients; 0 keeps each method's default), and the two smoothings. Immutable.
+ */
+public record MethodOptions(int batchSize, boolean augSmooth, boolean eigenSmooth) {
+  public MethodOptions {
+    if (batchSize < 0) {
+      throw new IllegalArgumentException("batch size must be >= 1 (or 0 for the default), got "
+          + batchSize);
+    }
+  }
+
+  public static MethodOptions defaults() {
+    return new MethodOptions(0, false, false);
+  }
+
+  public MethodOptions withBatchSize(int size) {
+    return new MethodOptions(size, augSmooth, eigenSmooth);
+  }
+
+  /** Average over horizontal flips and brightness factors ({@link AugSmooth}). */
+  public MethodOptions withAugSmooth(boolean on) {
+    return new MethodOptions(batchSize, on, eigenSmooth);
+  }
+
+  /** Combine channel terms by their first principal component ({@link EigenSmooth}). */
+  public MethodOptions withEigenSmooth(boolean on) {
+    return new MethodOptions(batchSize, augSmooth, on);
+  }
+}
