@@ -55,6 +55,7 @@ final class Api {
     limits.put("maxSide", config.maxSide());
     limits.put("timeoutSeconds", config.timeout().toMillis() / 1000.0);
     limits.put("jobAfterSeconds", config.jobAfter().toMillis() / 1000.0);
+    limits.put("memoryBudgetBytes", config.memoryBudget());
     ObjectNode versions = body.putObject("versions");
     versions.put("cam4j", Versions.cam4j());
     versions.put("onnxRuntime", Versions.onnxRuntime());
@@ -128,7 +129,7 @@ final class Api {
   /** {@code POST /api/classify}: multipart image (+ model, top) to the top-k classes. */
   void classify(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit();
+    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
     try {
       Form form = Form.read(ctx, config.maxUploadBytes());
       ModelRegistry.Entry m = models.require(form.param("model"));
@@ -159,7 +160,7 @@ final class Api {
    */
   void explain(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit();
+    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
     try {
       Form form = Form.read(ctx, config.maxUploadBytes());
       ModelRegistry.Entry m = models.require(form.param("model"));

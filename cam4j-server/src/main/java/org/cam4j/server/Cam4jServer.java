@@ -75,12 +75,16 @@ public final class Cam4jServer implements AutoCloseable {
       c.routes.post("/api/classify", api::classify);
       c.routes.post("/api/explain", api::explain);
       c.routes.get("/api/jobs/{id}", api::job);
-      c.routes.exception(ApiException.class, (e, ctx) -> Api.error(ctx, e));
+      c.routes.exception(ApiException.class, (e, ctx) -> {
+        skipBody(ctx, cap);
+        Api.error(ctx, e);
+      });
       c.routes.exception(Exception.class, (e, ctx) -> {
         ApiException api2 = Errors.toApi(e);
         if (api2.status() >= 500) {
           LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
         }
+        skipBody(ctx, cap);
         Api.error(ctx, api2);
       });
       c.routes.error(404, ctx -> {
@@ -165,6 +169,20 @@ public final class Cam4jServer implements AutoCloseable {
       pool.close();
       models.close();
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Before an error answer to a request whose body was not read (refused early: busy, too
+   * large, not multipart), reads and drops the body so the client, still sending, gets the
+   * answer rather than a reset connection. Not when the client waits for 100-continue: then it
+   * has sent nothing and gets the answer at once.
+   */
+  private static void skipBody(io.javalin.http.Context ctx, long cap) {
+    String expect = ctx.header("Expect");
+    if (ctx.method() == io.javalin.http.HandlerType.POST
+        && (expect == null || !expect.toLowerCase(Locale.ROOT).contains("100-continue"))) {
+      Form.drain(ctx, 4 * (cap + Form.FIELDS_ALLOWANCE));
     }
   }
 

@@ -66,7 +66,6 @@ final class Form {
     } catch (Exception e) {
       // Jetty reports a part over the limits as a (sneakily thrown) ServletException
       if (isSizeLimit(e)) {
-        drain(ctx, 4 * maxUploadBytes);
         throw tooLarge(maxUploadBytes, -1);
       }
       throw ApiException.badRequest("malformed multipart form: " + describe(e));

@@ -35,6 +35,7 @@ public final class ServerConfig {
   private final int maxSide;
   private final int maxJobs;
   private final Duration jobTtl;
+  private final long memoryBudget;
   private final Runnable taskHook;
 
   private ServerConfig(Builder b) {
@@ -49,6 +50,9 @@ public final class ServerConfig {
     this.maxSide = b.maxSide;
     this.maxJobs = b.maxJobs;
     this.jobTtl = b.jobTtl;
+    this.memoryBudget = b.memoryBudget > 0 ? b.memoryBudget
+        : Math.max(2 * perRequestBytes(b.maxUploadBytes + Form.FIELDS_ALLOWANCE),
+            (long) (Runtime.getRuntime().maxMemory() * 0.6));
     this.taskHook = b.taskHook;
   }
 
@@ -121,18 +125,36 @@ public final class ServerConfig {
     return jobTtl;
   }
 
+  /**
+   * Heap the admitted requests may hold: each takes {@link #perRequestBytes} of its declared
+   * length (the upload cap when it declares none) before its body is read, and one that does not
+   * fit is answered 503 like a full queue. Default: 60% of the JVM's maximum heap.
+   */
+  public long memoryBudget() {
+    return memoryBudget;
+  }
+
+  /**
+   * What one request is charged against the memory budget: its body twice (as received and as
+   * the photo's bytes) plus 1 MiB for the answer being built.
+   */
+  public static long perRequestBytes(long bodyLength) {
+    return 2 * bodyLength + 1024 * 1024;
+  }
+
   /** Runs at the start of every task on a worker; for tests. */
   Runnable taskHook() {
     return taskHook;
   }
 
   /**
-   * A generous upper bound of the heap the accepted work can take: request bodies in the
-   * workers and the queue (held once as received and once as bytes), plus per worker the
-   * decoded photo in its decoder's form and as RGB (and rotated), at the pixel limit.
+   * A generous upper bound of the heap the accepted work can take: the memory budget of the
+   * admitted requests, plus per worker the decoded photo in its decoder's form and as RGB (and
+   * rotated), at the pixel limit.
    */
   public long worstCaseHeapBytes() {
-    long bodies = (long) (workers + queueSize) * maxUploadBytes * 2;
+    long bodies = Math.min(memoryBudget, (long) (workers + queueSize)
+        * perRequestBytes(maxUploadBytes + Form.FIELDS_ALLOWANCE));
     long decoding = (long) workers * maxPixels * (3 + 4 + 4);
     return bodies + decoding;
   }
@@ -157,6 +179,7 @@ public final class ServerConfig {
     private int maxSide = DEFAULT_MAX_SIDE;
     private int maxJobs = 64;
     private Duration jobTtl = Duration.ofMinutes(10);
+    private long memoryBudget;
     private Runnable taskHook = () -> { };
 
     private Builder() {
@@ -238,6 +261,15 @@ public final class ServerConfig {
 
     public Builder jobTtl(Duration ttl) {
       this.jobTtl = positive(ttl, "job time to live");
+      return this;
+    }
+
+    /** See {@link ServerConfig#memoryBudget()}; 0 (the default) for 60% of the heap. */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory budget must be >= 0, got " + bytes);
+      }
+      this.memoryBudget = bytes;
       return this;
     }
 

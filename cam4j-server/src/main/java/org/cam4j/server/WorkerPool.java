@@ -13,14 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fixed number of workers and a bounded queue. A request takes a {@link Ticket} before its
- * body is read; when all {@code workers + queue} tickets are out the request is refused with 503
- * and a Retry-After estimated from recent task times, so waiting work (and the memory it holds)
- * never grows past the configured bound. A ticket is given back when its task ends, also when
+ * body is read; when all {@code workers + queue} tickets are out, or the request's share of the
+ * memory budget ({@link ServerConfig#perRequestBytes}) does not fit, it is refused with 503 and
+ * a Retry-After estimated from recent task times, so waiting work (and the memory it holds)
+ * never grows past the configured bounds. A ticket is given back when its task ends, also when
  * the client stopped waiting for it.
  */
 final class WorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final Semaphore tickets;
+  private final Semaphore memoryKib;
+  private final long budgetKib;
+  private final long defaultLength;
   private final int workers;
   private final int capacity;
   private final long timeoutMillis;
@@ -32,6 +36,9 @@ final class WorkerPool implements AutoCloseable {
     this.workers = config.workers();
     this.capacity = config.workers() + config.queueSize();
     this.tickets = new Semaphore(capacity);
+    this.budgetKib = Math.min(Integer.MAX_VALUE, config.memoryBudget() / 1024);
+    this.memoryKib = new Semaphore((int) budgetKib);
+    this.defaultLength = config.maxUploadBytes() + Form.FIELDS_ALLOWANCE;
     this.timeoutMillis = config.timeout().toMillis();
     this.hook = config.taskHook();
     AtomicInteger n = new AtomicInteger();
@@ -47,12 +54,22 @@ final class WorkerPool implements AutoCloseable {
         new ThreadPoolExecutor.AbortPolicy());
   }
 
-  /** A place in the pool, or 503 when there is none. */
-  Ticket admit() {
+  /**
+   * A place in the pool for a request whose body declares {@code length} bytes (-1 when it
+   * declares none), or 503 when there is none.
+   */
+  Ticket admit(long length) {
+    long body = length < 0 ? defaultLength : Math.min(length, defaultLength);
+    int kib = (int) Math.min(budgetKib, (ServerConfig.perRequestBytes(body) + 1023) / 1024);
     if (!tickets.tryAcquire()) {
       throw busy();
     }
-    return new Ticket();
+    if (!memoryKib.tryAcquire(kib)) {
+      tickets.release();
+      throw ApiException.busy("the server is busy: the requests in progress hold its memory"
+          + " budget; retry later", retryAfterSeconds());
+    }
+    return new Ticket(kib);
   }
 
   private ApiException busy() {
@@ -127,9 +144,15 @@ final class WorkerPool implements AutoCloseable {
   /** One admitted request's place; releasing twice is harmless. */
   final class Ticket {
     private final AtomicBoolean released = new AtomicBoolean();
+    private final int kib;
+
+    private Ticket(int kib) {
+      this.kib = kib;
+    }
 
     void release() {
       if (released.compareAndSet(false, true)) {
+        memoryKib.release(kib);
         tickets.release();
       }
     }

@@ -412,7 +412,7 @@ class ApiTest {
   }
 
   @Test
-  void pageIsServedWithSecurityHeaders() {
+  void pageIsServedWithSecurityHeaders() throws Exception {
     Answer page = get(base, "/");
     assertEquals(200, page.status());
     String html = new String(page.response().body(), StandardCharsets.UTF_8);
@@ -422,9 +422,13 @@ class ApiTest {
     assertEquals("nosniff", page.header("X-Content-Type-Options"));
     assertEquals(200, get(base, "/app.js").status());
     assertEquals(200, get(base, "/app.css").status());
-    Answer escape = get(base, "/%2e%2e/pom.xml");
-    assertTrue(escape.status() == 400 || escape.status() == 404, escape.toString());
-    assertFalse(new String(escape.response().body(), StandardCharsets.UTF_8).contains("<project"));
+    // a path that climbs out of the page's folder (Jetty refuses it and drops the connection,
+    // so it gets a client of its own)
+    var client = java.net.http.HttpClient.newHttpClient();
+    var escape = client.send(HttpRequest.newBuilder(URI.create(base + "/%2e%2e/pom.xml"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertTrue(escape.statusCode() == 400 || escape.statusCode() == 404, escape.toString());
+    assertFalse(escape.body().contains("<project"));
   }
 
   @Test
