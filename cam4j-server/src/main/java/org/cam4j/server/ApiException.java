@@ -1,0 +1,67 @@
+package org.cam4j.server;
+
+import java.util.List;
+
+/**
+ * A request failed in a way the client can act on: an HTTP status, a message and, where a name
+ * was not found, the closest names. Answered as {@code {"error": ..., "suggestions": [...]}}.
+ */
+public final class ApiException extends RuntimeException {
+  private final int status;
+  private final List<String> suggestions;
+  private final long retryAfterSeconds;
+
+  public ApiException(int status, String message, List<String> suggestions) {
+    this(status, message, suggestions, 0, null);
+  }
+
+  private ApiException(int status, String message, List<String> suggestions,
+      long retryAfterSeconds, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+    this.suggestions = List.copyOf(suggestions);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public static ApiException badRequest(String message) {
+    return new ApiException(400, message, List.of());
+  }
+
+  public static ApiException badRequest(String message, List<String> suggestions) {
+    return new ApiException(400, message, suggestions);
+  }
+
+  public static ApiException notFound(String message, List<String> suggestions) {
+    return new ApiException(404, message, suggestions);
+  }
+
+  public static ApiException tooLarge(String message) {
+    return new ApiException(413, message, List.of());
+  }
+
+  /** 503 with a Retry-After header. */
+  public static ApiException busy(String message, long retryAfterSeconds) {
+    return new ApiException(503, message, List.of(), Math.max(1, retryAfterSeconds), null);
+  }
+
+  public static ApiException timeout(String message) {
+    return new ApiException(504, message, List.of());
+  }
+
+  public static ApiException internal(String message, Throwable cause) {
+    return new ApiException(500, message, List.of(), 0, cause);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public List<String> suggestions() {
+    return suggestions;
+  }
+
+  /** Seconds for the Retry-After header, 0 when there is none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+}

@@ -1,0 +1,107 @@
+package org.cam4j.server;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.ExplainOptions;
+import org.cam4j.explain.Explainer;
+import org.cam4j.graph.LayerCatalog;
+import org.cam4j.graph.UnknownLayerException;
+import org.cam4j.labels.Label;
+import org.cam4j.labels.Labels;
+import org.cam4j.labels.LabelsException;
+import org.cam4j.method.Methods;
+import org.cam4j.render.Colormap;
+import org.cam4j.render.Overlay;
+import org.cam4j.text.EditDistance;
+
+/**
+ * The fields of an explain (or classify) request, checked against the model before any work is
+ * queued: an unknown method, layer, class or colormap is a 400 with the closest names.
+ *
+ * @param async answer 202 with a job id at once instead of waiting
+ * @param tileHeight height of each tile of the layer strip (with allLayers)
+ */
+record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
+  static final int MAX_LAYERS = 8;
+  static final int MAX_TOP = 20;
+
+  static ExplainRequest parse(Form form, Explainer model) {
+    String method = form.param("method", "gradcam").toLowerCase(Locale.ROOT);
+    if (!Methods.names().contains(method)) {
+      throw ApiException.badRequest("unknown method '" + Text.clip(method, 60) + "'; available: "
+          + String.join(", ", Methods.names()), Methods.names());
+    }
+    boolean allLayers = form.flag("allLayers");
+    List<String> layers = allLayers ? List.of("auto") : layers(form.param("layer", "auto"), model);
+    ClassChoice target = target(form.param("class", "top"), model.labels());
+    Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
+        .alpha(form.number("alpha", 0.4, 0, 1)).build();
+    int top = form.integer("top", 5, 1, Math.min(MAX_TOP, model.labels().size()));
+    ExplainOptions options = ExplainOptions.builder().method(method).layers(layers)
+        .allLayers(allLayers).target(target).overlay(overlay).topK(top).build();
+    return new ExplainRequest(options, form.flag("async"), 160);
+  }
+
+  static List<String> layers(String field, Explainer model) {
+    List<String> queries = Arrays.stream(field.split(",")).map(String::trim)
+        .filter(s -> !s.isEmpty()).toList();
+    if (queries.isEmpty()) {
+      queries = List.of("auto");
+    }
+    if (queries.size() > MAX_LAYERS) {
+      throw ApiException.badRequest("at most " + MAX_LAYERS + " layers at once (got "
+          + queries.size() + "); use allLayers=true for every block output");
+    }
+    LayerCatalog catalog = model.model().layers();
+    List<String> names = new ArrayList<>();
+    for (String q : queries) {
+      try {
+        names.add(catalog.resolve(q).name());
+      } catch (UnknownLayerException e) {
+        throw ApiException.badRequest("unknown layer '" + Text.clip(q, 120) + "'; closest: "
+            + String.join(", ", e.suggestions()), e.suggestions());
+      }
+    }
+    return names;
+  }
+
+  /** {@code top}, an index or a class name, checked against the labels. */
+  static ClassChoice target(String field, Labels labels) {
+    ClassChoice choice;
+    try {
+      choice = ClassChoice.parse(field);
+      choice.resolve(labels);
+    } catch (LabelsException e) {
+      throw ApiException.badRequest(e.getMessage(), closestClasses(field, labels));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return choice;
+  }
+
+  static Colormap colormap(String field) {
+    List<String> names = Arrays.stream(Colormap.values())
+        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    try {
+      return Colormap.valueOf(field.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("unknown colormap '" + Text.clip(field, 40) + "'; available: "
+          + String.join(", ", names), names);
+    }
+  }
+
+  /** Class names for a query that matched none or several: those containing it, else closest. */
+  static List<String> closestClasses(String query, Labels labels) {
+    String q = query.trim().toLowerCase(Locale.ROOT);
+    List<Label> containing = labels.asList().stream()
+        .filter(l -> l.name().toLowerCase(Locale.ROOT).contains(q)).limit(8).toList();
+    List<Label> chosen = containing.size() > 1 ? containing
+        : EditDistance.closest(labels.asList(), l -> Arrays.stream(l.name().split(","))
+            .mapToInt(s -> EditDistance.between(q, s.trim().toLowerCase(Locale.ROOT))).min()
+            .orElse(Integer.MAX_VALUE), 5);
+    return chosen.stream().map(Label::shortName).distinct().toList();
+  }
+}
