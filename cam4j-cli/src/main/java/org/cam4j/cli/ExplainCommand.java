@@ -205,21 +205,13 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private Overlay overlay() {
-    Colormap map;
     Overlay.Mode mode;
-    try {
-      map = Colormap.valueOf(colormap.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new Cam4jException("unknown colormap '" + colormap + "'; available: " + String.join(
-          ", ", Arrays.stream(Colormap.values()).map(c -> c.name().toLowerCase(Locale.ROOT))
-              .toList()));
-    }
     try {
       mode = Overlay.Mode.valueOf(blend.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new Cam4jException("unknown blend '" + blend + "'; use alpha or seed");
     }
-    return Overlay.builder().colormap(map).alpha(alpha).mode(mode).build();
+    return Overlay.builder().colormap(Colormap.parse(colormap)).alpha(alpha).mode(mode).build();
   }
 
   private int explainTensor(List<CamMethod> chosen) {

@@ -225,7 +225,7 @@ public final class Labels {
         return l;
       }
     }
-    List<Label> containing = labels.stream().filter(l -> lower(l.name()).contains(q)).toList();
+    List<Label> containing = containing(q);
     if (containing.size() == 1) {
       return containing.get(0);
     }
@@ -235,10 +235,26 @@ public final class Labels {
           + (containing.size() > 8 ? " and " + (containing.size() - 8) + " more" : "")
           + "; give the full name or the index");
     }
-    List<Label> closest = EditDistance.closest(labels,
-        l -> synonyms(l).stream().mapToInt(s -> EditDistance.between(q, s)).min().orElseThrow(), 5);
     throw new LabelsException("no class named '" + query + "' in " + source + "; closest: "
-        + describe(closest));
+        + describe(suggestions(query)));
+  }
+
+  /**
+   * Candidates for a query {@link #find} cannot settle: up to 8 classes whose names contain it
+   * when several do, else the 5 whose name or a synonym is closest in edit distance.
+   */
+  public List<Label> suggestions(String query) {
+    String q = query.trim().toLowerCase(Locale.ROOT);
+    List<Label> containing = containing(q);
+    if (containing.size() > 1) {
+      return containing.subList(0, Math.min(8, containing.size()));
+    }
+    return EditDistance.closest(labels,
+        l -> synonyms(l).stream().mapToInt(s -> EditDistance.between(q, s)).min().orElseThrow(), 5);
+  }
+
+  private List<Label> containing(String lowerQuery) {
+    return labels.stream().filter(l -> lower(l.name()).contains(lowerQuery)).toList();
   }
 
   private static List<String> synonyms(Label l) {

@@ -15,13 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.cam4j.Cam4jException;
+import org.cam4j.io.Sha256;
 
 /**
  * Downloads a {@link RemoteFile} so that the target path only ever holds a verified file: the
@@ -134,7 +134,7 @@ public final class Downloader {
 
   private void copyVerified(InputStream body, Path tmp, RemoteFile file,
       ProgressListener progress) throws IOException, AttemptFailed {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.newDigest();
     long done = 0;
     progress.progress(file.fileName(), 0, file.bytes());
     try (OutputStream out = Files.newOutputStream(tmp);
@@ -205,13 +205,6 @@ public final class Downloader {
     return message == null ? type : type + ": " + message;
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform provides SHA-256", e);
-    }
-  }
 
   private static void deleteQuietly(Path tmp) {
     try {

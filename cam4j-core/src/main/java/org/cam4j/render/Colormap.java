@@ -49,6 +49,23 @@ public enum Colormap {
   /** Number of table entries. */
   public static final int SIZE = 256;
 
+  /** A colormap by its lowercase name ({@code jet}, {@code turbo}...), any case. */
+  public static Colormap parse(String name) {
+    for (Colormap c : values()) {
+      if (c.name().equalsIgnoreCase(name.trim())) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("unknown colormap '" + name + "'; available: "
+        + String.join(", ", names()));
+  }
+
+  /** The lowercase names, in declaration order. */
+  public static java.util.List<String> names() {
+    return java.util.Arrays.stream(values()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+        .toList();
+  }
+
   private static final int ANCHOR_SPACING = 8;
 
   private final int[] entries;

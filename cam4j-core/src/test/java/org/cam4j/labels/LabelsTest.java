@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,5 +130,22 @@ class LabelsTest {
     assertEquals(new Label(17, null, "class 17"), fallback.get(17));
     assertNull(fallback.get(0).wnid());
     assertThrows(IndexOutOfBoundsException.class, () -> fallback.get(20));
+  }
+
+  @Test
+  void findsClassesByWnidNameSynonymOrUniqueSubstring() {
+    Labels synset = Labels.load(SharedData.path("labels/synset.txt"));
+    assertEquals(281, synset.find("tabby").index());
+    assertEquals(281, synset.find("Tabby Cat").index(), "a synonym, any case");
+    assertEquals(281, synset.find("n02123045").index());
+    assertEquals(285, synset.find("Egyptian cat").index());
+    assertEquals(1, synset.find("goldfish").index());
+    LabelsException ambiguous = assertThrows(LabelsException.class, () -> synset.find("cat"));
+    assertTrue(ambiguous.getMessage().startsWith("class 'cat' is ambiguous: it matches "),
+        ambiguous.getMessage());
+    LabelsException typo = assertThrows(LabelsException.class, () -> synset.find("tabbby"));
+    assertTrue(typo.getMessage().contains("closest: 281 'tabby'"), typo.getMessage());
+    assertEquals(281, synset.suggestions("tabbby").get(0).index());
+    assertEquals(8, synset.suggestions("cat").size());
   }
 }

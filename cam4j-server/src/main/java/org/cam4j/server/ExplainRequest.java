@@ -15,7 +15,6 @@ import org.cam4j.labels.LabelsException;
 import org.cam4j.method.Methods;
 import org.cam4j.render.Colormap;
 import org.cam4j.render.Overlay;
-import org.cam4j.text.EditDistance;
 
 /**
  * The fields of an explain (or classify) request, checked against the model before any work is
@@ -83,25 +82,16 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
   }
 
   static Colormap colormap(String field) {
-    List<String> names = Arrays.stream(Colormap.values())
-        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
     try {
-      return Colormap.valueOf(field.toUpperCase(Locale.ROOT));
+      return Colormap.parse(field);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("unknown colormap '" + Text.clip(field, 40) + "'; available: "
-          + String.join(", ", names), names);
+          + String.join(", ", Colormap.names()), Colormap.names());
     }
   }
 
-  /** Class names for a query that matched none or several: those containing it, else closest. */
+  /** Class names for a query that matched none or several (see {@link Labels#suggestions}). */
   static List<String> closestClasses(String query, Labels labels) {
-    String q = query.trim().toLowerCase(Locale.ROOT);
-    List<Label> containing = labels.asList().stream()
-        .filter(l -> l.name().toLowerCase(Locale.ROOT).contains(q)).limit(8).toList();
-    List<Label> chosen = containing.size() > 1 ? containing
-        : EditDistance.closest(labels.asList(), l -> Arrays.stream(l.name().split(","))
-            .mapToInt(s -> EditDistance.between(q, s.trim().toLowerCase(Locale.ROOT))).min()
-            .orElse(Integer.MAX_VALUE), 5);
-    return chosen.stream().map(Label::shortName).distinct().toList();
+    return labels.suggestions(query).stream().map(Label::shortName).distinct().toList();
   }
 }
