@@ -1,5 +1,6 @@
 package org.cam4j.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Option;
     description = "Times class activation maps against the plain forward pass of the same model"
         + " and writes BENCHMARKS.md.")
 public final class BenchMain implements Callable<Integer> {
+  private static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
+
   @Option(names = "--model", required = true, paramLabel = "PATH",
       description = "ONNX classifier to benchmark (repeatable); the first one is soaked.")
   private List<Path> models;
@@ -41,6 +44,13 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    boolean preTouched = jvmFlags.contains(PRE_TOUCH);
+    if (!preTouched) {
+      System.err.println("cam4j-bench: warning: without " + PRE_TOUCH + " (and -Xms = -Xmx) the"
+          + " page faults of a growing heap are timed too, and they hit the cases that allocate"
+          + " most; run java -Xms1g -Xmx1g " + PRE_TOUCH + " -jar ...");
+    }
     Settings settings = quick ? Settings.quickRun() : Settings.fullRun();
     if (soak != null) {
       settings = settings.withSoak(soak);
@@ -56,9 +66,12 @@ public final class BenchMain implements Callable<Integer> {
       System.err.println("cam4j-bench: soak, " + settings.soakExplanations() + " explanations");
       soakReport = MemoryBench.soak(models.get(0), settings.soakExplanations());
     }
-    BenchReport report = new BenchReport(LocalDate.now().toString(),
-        "java -jar cam4j-bench/target/cam4j-bench.jar " + String.join(" ", args),
-        MachineInfo.current(), settings, reports, soakReport);
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", "cam4j-bench/target/cam4j-bench.jar"));
+    command.addAll(args);
+    BenchReport report = new BenchReport(LocalDate.now().toString(), String.join(" ", command),
+        preTouched, MachineInfo.current(), settings, reports, soakReport);
     ReportWriter.write(out, report);
     System.err.println("cam4j-bench: wrote " + out);
     return 0;

@@ -7,19 +7,26 @@ import java.util.Map;
 import org.cam4j.Cam4jException;
 
 /**
- * Times workloads in interleaved rounds (each round runs every workload once), so that the load
- * other processes put on a shared machine, and its drift, hit the baseline and every case alike.
+ * Times workloads in interleaved rounds (each round takes one sample of every workload), so that
+ * the load other processes put on a shared machine, and its drift, hit the baseline and every
+ * case alike. A sample is a burst of back-to-back calls covering {@link #IMAGES_PER_SAMPLE}
+ * images (8 calls at batch 1, 1 at batch 8): the steady state of a program explaining image
+ * after image, rather than a lone call right after a different workload has churned caches and
+ * allocator.
  */
 final class RoundRobin {
+  static final int IMAGES_PER_SAMPLE = 8;
+
   private final int warmupRounds;
   private final int measuredRounds;
 
   /**
-   * A workload's timings in ms per call, or why the library refused it.
+   * A workload's samples in ms per call, or why the library refused it.
    *
    * @param millis one entry per measured round; null when refused
+   * @param calls calls the library made to produce them (refused: 0)
    */
-  record Outcome(double[] millis, String refusal) {
+  record Outcome(double[] millis, int calls, String refusal) {
   }
 
   RoundRobin(int warmupRounds, int measuredRounds) {
@@ -30,8 +37,8 @@ final class RoundRobin {
     this.measuredRounds = measuredRounds;
   }
 
-  int measuredRounds() {
-    return measuredRounds;
+  static int callsPerSample(int batch) {
+    return Math.max(1, IMAGES_PER_SAMPLE / batch);
   }
 
   /**
@@ -41,18 +48,18 @@ final class RoundRobin {
    * @param afterWarmup runs between warm-up and measurement (to read counters)
    */
   Map<Workload, Outcome> run(List<Workload> workloads, Runnable afterWarmup) {
-    Map<Workload, Outcome> outcomes = new LinkedHashMap<>();
+    Map<Workload, Outcome> refused = new LinkedHashMap<>();
     List<Workload> live = new ArrayList<>();
     for (Workload w : workloads) {
       try {
         w.body().run();
         live.add(w);
       } catch (Cam4jException e) {
-        outcomes.put(w, new Outcome(null, e.getMessage()));
+        refused.put(w, new Outcome(null, 0, e.getMessage()));
       }
     }
-    for (int r = 1; r < warmupRounds; r++) {
-      live.forEach(w -> w.body().run());
+    for (int r = 0; r < warmupRounds; r++) {
+      live.forEach(RoundRobin::sample);
     }
     afterWarmup.run();
     Map<Workload, double[]> millis = new LinkedHashMap<>();
@@ -61,15 +68,24 @@ final class RoundRobin {
       // rotate the order so no case always runs right after the same neighbour
       for (int i = 0; i < live.size(); i++) {
         Workload w = live.get((i + r) % live.size());
-        long start = System.nanoTime();
-        w.body().run();
-        millis.get(w)[r] = (System.nanoTime() - start) / 1e6;
+        millis.get(w)[r] = sample(w);
       }
     }
     Map<Workload, Outcome> result = new LinkedHashMap<>();
     for (Workload w : workloads) {
-      result.put(w, outcomes.containsKey(w) ? outcomes.get(w) : new Outcome(millis.get(w), null));
+      result.put(w, refused.containsKey(w) ? refused.get(w)
+          : new Outcome(millis.get(w), measuredRounds * callsPerSample(w.batch()), null));
     }
     return result;
+  }
+
+  /** ms per call over one burst. */
+  private static double sample(Workload w) {
+    int calls = callsPerSample(w.batch());
+    long start = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      w.body().run();
+    }
+    return (System.nanoTime() - start) / 1e6 / calls;
   }
 }
