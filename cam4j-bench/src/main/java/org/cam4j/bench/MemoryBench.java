@@ -18,18 +18,25 @@ final class MemoryBench {
   private MemoryBench() {
   }
 
-  /** Peak RSS of a process running each {@link ProcessMode}; ratios to the plain one. */
-  static List<ModelReport.RssResult> peakRss(Path model, int iterations) {
-    List<ModelReport.RssResult> results = new ArrayList<>();
-    long plainKb = 0;
-    for (ProcessMode mode : ProcessMode.values()) {
-      Map<String, String> r = ChildJvm.run(PEAK_RSS_FLAGS, PeakRssChild.class, model.toString(),
-          mode.name(), Integer.toString(iterations)).get(0);
-      long peak = Long.parseLong(r.get("peakRssKb"));
-      if (mode == ProcessMode.PLAIN) {
-        plainKb = peak;
+  /**
+   * Peak RSS of processes running each {@link ProcessMode}, {@code processes} of each, started
+   * in rounds; ratios of the medians to the plain one's. One short-lived JVM's peak varies by
+   * tens of MB with when its collector happens to run, hence several.
+   */
+  static List<ModelReport.RssResult> peakRss(Path model, int iterations, int processes) {
+    ProcessMode[] modes = ProcessMode.values();
+    double[][] peaks = new double[modes.length][processes];
+    for (int p = 0; p < processes; p++) {
+      for (ProcessMode mode : modes) {
+        Map<String, String> r = ChildJvm.run(PEAK_RSS_FLAGS, PeakRssChild.class,
+            model.toString(), mode.name(), Integer.toString(iterations)).get(0);
+        peaks[mode.ordinal()][p] = Long.parseLong(r.get("peakRssKb"));
       }
-      results.add(new ModelReport.RssResult(mode.label(), peak, (double) peak / plainKb,
+    }
+    Stats plain = Stats.of(peaks[ProcessMode.PLAIN.ordinal()]);
+    List<ModelReport.RssResult> results = new ArrayList<>();
+    for (ProcessMode mode : modes) {
+      results.add(new ModelReport.RssResult(mode.label(), Stats.of(peaks[mode.ordinal()]), plain,
           mode == ProcessMode.PLAIN ? null : Target.PEAK_RSS));
     }
     return results;

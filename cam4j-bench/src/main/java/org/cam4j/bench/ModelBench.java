@@ -59,7 +59,7 @@ final class ModelBench {
       coldRatio = explain.median() / forward.median();
     }
     return new ModelReport(path.getFileName().toString(), layers, cases, coldRatio, warm,
-        MemoryBench.peakRss(path, settings.rssIterations()));
+        MemoryBench.peakRss(path, settings.rssIterations(), settings.rssProcesses()));
   }
 
   private static List<Workload> workloads(CamModel model, FloatTensor input, LayerChoice layers) {

@@ -21,9 +21,14 @@ record ModelReport(String model, LayerChoice layers, List<CaseResult> cases, dou
   }
 
   /**
-   * @param ratio peak RSS over the plain process's
+   * @param peakRssKb over the processes run
+   * @param plainPeakRssKb the same for the plain forward's processes
    * @param target null for the plain process
    */
-  record RssResult(String process, long peakRssKb, double ratio, Target target) {
+  record RssResult(String process, Stats peakRssKb, Stats plainPeakRssKb, Target target) {
+    /** Median peak over the plain processes' median peak. */
+    double ratio() {
+      return peakRssKb.median() / plainPeakRssKb.median();
+    }
   }
 }

@@ -90,7 +90,8 @@ final class ReportWriter {
         .append(" result, ").append(s.coldIterations()).append(" times. Peak RSS = VmHWM of a")
         .append(" child JVM (").append(String.join(" ", MemoryBench.PEAK_RSS_FLAGS))
         .append(", library default options) after ").append(s.rssIterations())
-        .append(" calls at batch 1.\n");
+        .append(" calls at batch 1; median over ").append(s.rssProcesses())
+        .append(" such processes of each kind, started in rounds.\n");
   }
 
   private static void summary(StringBuilder md, BenchReport r) {
@@ -164,10 +165,12 @@ final class ReportWriter {
           + w.sessionsAfterMeasuring() + " (" + w.calls() + " calls)");
     }
     md.append(warm);
-    md.append(".\n\n| process | peak RSS (MiB) | ratio to plain process | target | result |\n")
-        .append("|---|---:|---:|---|---|\n");
+    md.append(".\n\n| process | peak RSS (MiB) | range (MiB) | ratio to plain process | target"
+        + " | result |\n|---|---:|---:|---:|---|---|\n");
     for (ModelReport.RssResult r : m.rss()) {
-      md.append("| ").append(r.process()).append(" | ").append(mib(r.peakRssKb())).append(" | ")
+      Stats kb = r.peakRssKb();
+      md.append("| ").append(r.process()).append(" | ").append(mib(kb.median())).append(" | ")
+          .append(mib(kb.min())).append("–").append(mib(kb.max())).append(" | ")
           .append(ratio(r.ratio())).append(" | ")
           .append(r.target() == null ? "" : r.target().label()).append(" | ")
           .append(r.target() == null ? "" : r.target().verdict(r.ratio())).append(" |\n");
@@ -197,7 +200,7 @@ final class ReportWriter {
     return String.format(Locale.ROOT, "%.2fx", r);
   }
 
-  static String mib(long kb) {
+  static String mib(double kb) {
     return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
   }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportWriterTest {
   private static BenchReport report(double gradCamMillis) {
     Stats plain = Stats.of(new double[] {10, 10, 8});
+    Stats plainRss = Stats.of(new double[] {200 * 1024, 190 * 1024, 210 * 1024});
     Stats gradCam = Stats.of(new double[] {gradCamMillis, gradCamMillis, 8.8});
     ModelReport model = new ModelReport("net.onnx",
         new LayerChoice("last", "first", "mid", List.of("first", "mid", "last")),
@@ -21,8 +22,9 @@ class ReportWriterTest {
                 null),
             CaseResult.refused("cam, default layer", 1, "needs a GAP | Gemm head")),
         2.0, List.of(new ModelReport.WarmCheck(1, 3, 3, 30)),
-        List.of(new ModelReport.RssResult("plain forward", 200 * 1024, 1.0, null),
-            new ModelReport.RssResult("Grad-CAM, default layer", 250 * 1024, 1.25,
+        List.of(new ModelReport.RssResult("plain forward", plainRss, plainRss, null),
+            new ModelReport.RssResult("Grad-CAM, default layer",
+                Stats.of(new double[] {240 * 1024, 250 * 1024, 300 * 1024}), plainRss,
                 Target.PEAK_RSS)));
     SoakReport soak = new SoakReport("net.onnx", 10_000, List.of(
         new SoakReport.Checkpoint(1_000, 20 * 1024, 400 * 1024, 401 * 1024, 1),
@@ -53,6 +55,8 @@ class ReportWriterTest {
     assertTrue(md.contains("peak RSS: Grad-CAM, default layer vs plain forward process | 1"
         + " | 1.25x | <= 1.50x | pass |"), md);
     assertTrue(md.contains("sessions built by 30 warm calls | 1 | 0 | 0 | pass |"), md);
+    assertTrue(md.contains("| Grad-CAM, default layer | 250.0 | 240.0–300.0 | 1.25x | <= 1.50x"
+        + " | pass |"), md);
     assertTrue(md.contains("soak: RSS at 10,000 over at 1,000 | 1 | 1.10x | <= 1.05x"
         + " | miss by 4.8 % |"), md);
   }
