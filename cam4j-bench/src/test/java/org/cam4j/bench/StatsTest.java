@@ -1,0 +1,27 @@
+package org.cam4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class StatsTest {
+  @Test
+  void quartilesInterpolateBetweenOrderStatistics() {
+    Stats s = Stats.of(new double[] {4, 1, 3, 2});
+    assertEquals(2.5, s.median());
+    assertEquals(1.75, s.q1());
+    assertEquals(3.25, s.q3());
+    assertEquals(1, s.min());
+    assertEquals(4, s.max());
+  }
+
+  @Test
+  void perImageDividesEveryFigureByTheBatch() {
+    Stats s = Stats.of(new double[] {8, 16, 24}).dividedBy(8);
+    assertEquals(2, s.median());
+    assertEquals(1.5, s.q1());
+    assertEquals(2.5, s.q3());
+    assertEquals(1, s.min());
+    assertEquals(3, s.max());
+  }
+}
