@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.engine.FloatTensor;
@@ -18,6 +19,12 @@ final class ModelBench {
    */
   static final EngineOptions OPTIONS = EngineOptions.builder().maxCachedSessions(16).build();
   private static final int[] BATCHES = {1, 8};
+  /**
+   * Methods that run the network once per channel or per sample (seconds per image): timed
+   * apart from the rounds, as a few single calls at batch 1, so the rounds stay short.
+   */
+  private static final List<String> PER_COPY = List.of("scorecam", "ablationcam", "smoothgrad",
+      "integrated-gradients");
 
   private final Settings settings;
 
@@ -57,6 +64,10 @@ final class ModelBench {
       cases.add(new CaseResult("cold: load + first plain forward", 1, forward, plainBatchOne,
           null, null));
       coldRatio = explain.median() / forward.median();
+      FloatTensor one = Workloads.randomInput(model, 1, 1);
+      for (String name : PER_COPY) {
+        cases.add(perCopy(model, one, name, layers, plainBatchOne));
+      }
     }
     return new ModelReport(path.getFileName().toString(), layers, cases, coldRatio, warm,
         MemoryBench.peakRss(path, settings.rssIterations(), settings.rssProcesses()));
@@ -76,12 +87,33 @@ final class ModelBench {
         batch, Target.ALL_BLOCKS,
         Workloads.explain(model, input, new GradCam(), layers.blocks())));
     for (String name : Methods.names()) {
-      if (!name.equals("gradcam")) {
+      if (!name.equals("gradcam") && !PER_COPY.contains(name)) {
         w.add(Workload.of(name + ", default layer", batch, null, Workloads.explain(model, input,
             Methods.byName(name), List.of(layers.defaultLayer()))));
       }
     }
     return w;
+  }
+
+  /** One warm-up call, then {@code samples} timed single calls of a per-copy method. */
+  private CaseResult perCopy(CamModel model, FloatTensor input, String name, LayerChoice layers,
+      Stats plain) {
+    int samples = settings.quick() ? 1 : 3;
+    Runnable body = Workloads.explain(model, input, Methods.byName(name),
+        List.of(layers.defaultLayer()));
+    String label = name + ", default layer (" + samples + " single calls)";
+    try {
+      body.run();
+      double[] ms = new double[samples];
+      for (int i = 0; i < samples; i++) {
+        long t0 = System.nanoTime();
+        body.run();
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      return new CaseResult(label, 1, Stats.of(ms), plain, null, null);
+    } catch (Cam4jException e) {
+      return CaseResult.refused(label, 1, e.getMessage());
+    }
   }
 
   /**
