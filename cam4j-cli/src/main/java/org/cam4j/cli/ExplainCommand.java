@@ -252,17 +252,8 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private ScoreSeed seed(FloatTensor input) {
-    Target t;
-    if (target.equalsIgnoreCase("top")) {
-      t = Target.top();
-    } else {
-      try {
-        t = Target.logit(Integer.parseInt(target.trim()));
-      } catch (NumberFormatException e) {
-        throw new Cam4jException("with --tensor, --class must be 'top' or a class index, got '"
-            + target + "'");
-      }
-    }
+    int index = ClassChoice.parse(target).index();
+    Target t = index < 0 ? Target.top() : Target.logit(index);
     return scoreKind().of(t).seed((int) input.dim(0));
   }
 }

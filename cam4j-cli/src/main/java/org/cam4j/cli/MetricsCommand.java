@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.FloatTensor;
+import org.cam4j.explain.ClassChoice;
 import org.cam4j.io.Npy;
 import org.cam4j.metrics.AverageDrop;
 import org.cam4j.metrics.AverageDropResult;
@@ -143,14 +144,9 @@ final class MetricsCommand implements Callable<Integer> {
   }
 
   private int[] classes(CamModel model, FloatTensor input) {
-    if (target.equalsIgnoreCase("top")) {
+    int index = ClassChoice.parse(target).index();
+    if (index < 0) {
       return TopClasses.of(model, input);
-    }
-    int index;
-    try {
-      index = Integer.parseInt(target.trim());
-    } catch (NumberFormatException e) {
-      throw new Cam4jException("--class must be 'top' or a class index, got '" + target + "'");
     }
     int[] classes = new int[(int) input.dim(0)];
     Arrays.fill(classes, index);

@@ -49,6 +49,18 @@ public final class ClassChoice {
   }
 
   /**
+   * The class index without labels, or -1 for {@link #TOP}; a named class fails, since only
+   * labels can tell its index.
+   */
+  public int index() {
+    if (name != null) {
+      throw new IllegalArgumentException("class '" + name + "' is a name; without labels give"
+          + " 'top' or a class index");
+    }
+    return index;
+  }
+
+  /**
    * The class index in a model whose outputs {@code labels} name (aligned to the model), or -1
    * for {@link #TOP}.
    */
