@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Central finite differences of a function of a model's class scores with respect to every

@@ -1,17 +1,17 @@
 package org.cam4j;
 
-import static org.cam4j.autodiff.TinyModel.in;
-import static org.cam4j.graph.Onnx.attr;
+import static org.cam4j.internal.autodiff.TinyModel.in;
+import static org.cam4j.internal.graph.Onnx.attr;
 
 import java.util.Random;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.Onnx;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Small CNN classifiers built in code (opset 13, fixed random weights) for tests above the

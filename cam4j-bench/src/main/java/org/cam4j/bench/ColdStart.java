@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Function;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.method.GradCam;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Time from {@link CamModel#load} to the first result on a fresh model (graph parsing, session

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.cam4j.Cam4jException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.method.GradCam;
 import org.cam4j.method.Methods;
+import org.cam4j.tensor.FloatTensor;
 
 /** Times the plain forward and every explanation case on one model, warm and cold. */
 final class ModelBench {

@@ -2,7 +2,7 @@ package org.cam4j.bench;
 
 import java.nio.file.Path;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Child process: loads a model with the library's default options, runs one {@link ProcessMode}

@@ -2,8 +2,8 @@ package org.cam4j.bench;
 
 import java.util.List;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.method.GradCam;
+import org.cam4j.tensor.FloatTensor;
 
 /** What a memory child process does in its loop, at batch 1. */
 enum ProcessMode {

@@ -1,6 +1,6 @@
 package org.cam4j.bench;
 
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /** Keeps results observable so the JIT cannot drop the work that produced them. */
 final class Sink {

@@ -2,7 +2,7 @@ package org.cam4j.bench;
 
 import java.nio.file.Path;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Child process: Grad-CAM at the default layer, batch 1, over and over; after every tenth of

@@ -3,10 +3,10 @@ package org.cam4j.bench;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
+import org.cam4j.tensor.FloatTensor;
 
 /** The calls being timed: the plain forward and explanations, as the library's users make them. */
 final class Workloads {

@@ -1,9 +1,9 @@
 package org.cam4j.cli;
 
 import org.cam4j.Cam4jException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line on stderr and the exit code: 2 usage error, 3 bad input

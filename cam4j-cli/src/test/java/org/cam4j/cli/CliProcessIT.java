@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.io.Npy;
+import org.cam4j.method.MapOps;
+import org.cam4j.method.Methods;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

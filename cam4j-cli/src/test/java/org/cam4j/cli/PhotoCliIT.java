@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.cam4j.cli.CliProcessIT.Outcome;
-import org.cam4j.io.Npy;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,18 +14,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.cam4j.Cam4jException;
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.autodiff.BackwardPath;
-import org.cam4j.autodiff.GradientGraphBuilder;
 import org.cam4j.graph.LayerCatalog;
-import org.cam4j.graph.ModelGraph;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
-import org.cam4j.graph.OpsetUpgrade;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.ValueInfoProto;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.autodiff.BackwardPath;
+import org.cam4j.internal.autodiff.GradientGraphBuilder;
+import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.OrtRunner;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.internal.engine.SessionCache;
+import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.OpsetUpgrade;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the

@@ -2,6 +2,7 @@ package org.cam4j.engine;
 
 import java.util.Map;
 import org.cam4j.Cam4jException;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * One forward run without gradients. Immutable.

@@ -3,6 +3,8 @@ package org.cam4j.engine;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.Cam4jException;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Softmax;
 
 /**
  * One forward+backward run: for each layer its activation A and d(score)/dA, plus the class

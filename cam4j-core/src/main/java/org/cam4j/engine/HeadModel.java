@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.cam4j.Cam4jException;
 import org.cam4j.graph.ModelLoadException;
+import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.OrtRunner;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * A {@link HeadGraph} ready to run: scores for any values of the layer, with one ONNX Runtime

@@ -2,6 +2,7 @@ package org.cam4j.engine;
 
 import java.util.Collections;
 import java.util.List;
+import org.cam4j.internal.engine.ScoreSeed;
 
 /**
  * What one image is explained for. A class's logit by default; its softmax probability

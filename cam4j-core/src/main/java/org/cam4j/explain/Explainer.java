@@ -12,9 +12,6 @@ import java.util.Objects;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.engine.Softmax;
 import org.cam4j.engine.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
@@ -22,7 +19,8 @@ import org.cam4j.image.CropBox;
 import org.cam4j.image.ImageLoader;
 import org.cam4j.image.PreparedImage;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.io.Sha256;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.internal.io.Sha256;
 import org.cam4j.labels.Label;
 import org.cam4j.labels.Labels;
 import org.cam4j.labels.Prediction;
@@ -32,6 +30,8 @@ import org.cam4j.method.CamMethod;
 import org.cam4j.method.MapOps;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Softmax;
 
 /**
  * A classifier ready to classify and explain photos: the model (sessions cached, see

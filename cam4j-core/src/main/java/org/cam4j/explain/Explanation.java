@@ -10,11 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
-import org.cam4j.io.AtomicFiles;
-import org.cam4j.io.Npy;
+import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.labels.Prediction;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
@@ -22,6 +20,8 @@ import org.cam4j.render.ImageFiles;
 import org.cam4j.render.Montage;
 import org.cam4j.render.Overlay;
 import org.cam4j.render.Tile;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 
 /**
  * Why the network chose a class for one photo: the predictions, the class explained, each

@@ -6,8 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.text.EditDistance;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.NodeAttributes;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.text.EditDistance;
 
 /**
  * Layer discovery: the tensors worth explaining (4-D feature maps with spatial extent, after the

@@ -2,9 +2,12 @@ package org.cam4j.graph;
 
 import java.util.Arrays;
 import java.util.List;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.TensorProto;
-import org.cam4j.onnx.ValueInfoProto;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.NodeAttributes;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.TensorProto;
+import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.tensor.Layout;
 
 /**
  * The image input of a classifier: its name, declared shape, layout, and the score explained.

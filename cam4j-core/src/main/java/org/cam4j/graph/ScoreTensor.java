@@ -2,8 +2,9 @@ package org.cam4j.graph;
 
 import java.util.Optional;
 import java.util.Set;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.ValueInfoProto;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.ValueInfoProto;
 
 /**
  * The tensor cam4j explains: the pre-softmax class scores. When an output is a Softmax result,

@@ -1,7 +1,7 @@
 package org.cam4j.image;
 
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * A photo turned into a network input, with what is needed to draw a map computed at input

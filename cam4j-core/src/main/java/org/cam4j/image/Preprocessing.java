@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * How a photo becomes a network input: resize to the input size, then per channel

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.cam4j.text.EditDistance;
+import org.cam4j.internal.text.EditDistance;
 
 /**
  * The class names of a classifier, index {@code i} naming output {@code i}. Immutable.

@@ -3,8 +3,8 @@ package org.cam4j.labels;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.Softmax;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Softmax;
 
 /** Top-k classes of one image, as Keras {@code decode_predictions} reports them. */
 public final class Predictions {

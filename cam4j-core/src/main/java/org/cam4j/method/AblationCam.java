@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.HeadModel;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Ablation-CAM (Desai &amp; Ramaswamy 2020): {@code w_k = (y - y_k) / y}, where y is the class

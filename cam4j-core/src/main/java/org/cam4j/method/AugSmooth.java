@@ -5,10 +5,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.graph.Layout;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * pytorch-grad-cam's {@code aug_smooth} around any method. Its protocol (BaseCAM's

@@ -3,10 +3,10 @@ package org.cam4j.method;
 import java.util.List;
 import java.util.Objects;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Everything a method may use for one batch: the model, the preprocessed input, what each row

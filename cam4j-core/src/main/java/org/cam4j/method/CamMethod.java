@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * A class activation map method: turns one layer's activations A [N,C,h,w] (and, for gradient

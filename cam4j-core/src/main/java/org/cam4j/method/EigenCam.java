@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * EigenCAM (Muhammad &amp; Yeasin 2020): the first principal component of the activations, no

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * A method with pytorch-grad-cam's {@code eigen_smooth}: its per-channel terms (w_c A_c, or the

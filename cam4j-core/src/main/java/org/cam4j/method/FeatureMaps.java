@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /** A [N,C,h,w] tensor unpacked for the per-channel loops of the CAM methods. */
 public record FeatureMaps(float[] data, int n, int c, int h, int w) {

@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Guided backpropagation (Springenberg et al. 2015; {@link BackwardMode#GUIDED} says which

@@ -1,8 +1,8 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * Guided Grad-CAM (Selvaraju et al. 2017) as pytorch-grad-cam's example composes it,

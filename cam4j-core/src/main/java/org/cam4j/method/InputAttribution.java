@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Methods that attribute the score to the input pixels: maps [N,H,W] at input resolution,

@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /** Input-shaped tensors ([N,C,H,W] or [N,H,W,C]) reduced over channels to maps [N,H,W]. */
 final class InputChannels {

@@ -2,10 +2,10 @@ package org.cam4j.method;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.cam4j.autodiff.BackwardMode;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 
 /** The gradient of the seeded score with respect to the model input, for a batch. */
 final class InputGradients {

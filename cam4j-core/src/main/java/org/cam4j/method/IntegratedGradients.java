@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Integrated Gradients (Sundararajan et al. 2017) by the trapezoidal rule: input gradients at

@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.Cam4jException;
-import org.cam4j.autodiff.BackwardPath;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.NodeAttributes;
-import org.cam4j.graph.TensorValues;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.TensorProto;
+import org.cam4j.internal.autodiff.BackwardPath;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.NodeAttributes;
+import org.cam4j.internal.graph.TensorValues;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.TensorProto;
 
 /**
  * The classifier head CAM (Zhou et al. 2016) needs after a layer: a global average pool

@@ -1,8 +1,8 @@
 package org.cam4j.method;
 
 import java.util.List;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.image.AxisSampling;
+import org.cam4j.tensor.FloatTensor;
 
 /** Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. */
 public final class MapOps {

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * pytorch-grad-cam's {@code get_2d_projection}: per image, the pixels' channel vectors X

@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Gradient saliency (Simonyan et al. 2014): {@code max_c |d score / d x_c|} per pixel, the

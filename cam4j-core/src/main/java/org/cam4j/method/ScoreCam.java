@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * Score-CAM (Wang et al. 2020) exactly as pytorch-grad-cam computes it: the input is multiplied

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * SmoothGrad (Smilkov et al. 2017): the input gradient averaged over {@code samples} noisy

@@ -3,7 +3,7 @@ package org.cam4j.metrics;
 import java.util.Arrays;
 import java.util.Objects;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Average Drop and Increase in Confidence (Chattopadhyay et al. 2018, the Grad-CAM++ paper):

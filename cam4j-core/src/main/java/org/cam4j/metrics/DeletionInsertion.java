@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * Deletion and insertion curves (Petsiuk et al. 2018, RISE): how fast the class probability falls

@@ -1,6 +1,6 @@
 package org.cam4j.metrics;
 
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.Layout;
 
 /** One preprocessed image in the model's layout; a pixel is a (y, x) position over all channels. */
 record ImageShape(Layout layout, int channels, int height, int width) {

@@ -2,8 +2,8 @@ package org.cam4j.metrics;
 
 import java.util.Arrays;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * A checked batch to evaluate: preprocessed images in the model's layout, one saliency map per

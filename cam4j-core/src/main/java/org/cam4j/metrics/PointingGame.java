@@ -3,7 +3,7 @@ package org.cam4j.metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * The pointing game (Zhang et al. 2016, "Top-down Neural Attention by Excitation Backprop"): does

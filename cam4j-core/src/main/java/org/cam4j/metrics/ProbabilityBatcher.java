@@ -2,8 +2,8 @@ package org.cam4j.metrics;
 
 import java.util.Arrays;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * Collects perturbed images and scores them with the model {@code batchSize} at a time, writing

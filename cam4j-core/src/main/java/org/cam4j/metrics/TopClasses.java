@@ -1,7 +1,7 @@
 package org.cam4j.metrics;
 
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /** The class each image is predicted as, for metrics that explain the top-1 prediction. */
 public final class TopClasses {

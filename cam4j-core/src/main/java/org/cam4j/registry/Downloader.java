@@ -21,7 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.cam4j.Cam4jException;
-import org.cam4j.io.Sha256;
+import org.cam4j.internal.io.Sha256;
 
 /**
  * Downloads a {@link RemoteFile} so that the target path only ever holds a verified file: the

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.text.EditDistance;
+import org.cam4j.internal.text.EditDistance;
 
 /**
  * Turns a model argument into files: a path to an existing file is used as is, a registry name

@@ -1,7 +1,7 @@
 package org.cam4j.render;
 
 import java.util.Arrays;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 
 /**
  * A single-channel map, row-major {@code height x width}, normally a class activation map scaled

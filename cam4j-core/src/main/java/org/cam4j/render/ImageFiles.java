@@ -14,7 +14,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.cam4j.io.AtomicFiles;
+import org.cam4j.internal.io.AtomicFiles;
 
 /**
  * Saves pictures as PNG or JPEG (quality {@value #JPEG_QUALITY}), chosen by the file extension.

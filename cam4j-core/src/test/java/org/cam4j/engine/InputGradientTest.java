@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.cam4j.FiniteDifferences;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.autodiff.TinyModel;
-import org.cam4j.graph.Layout;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 
 /** The model input as a "layer": the gradient of the score with respect to the image. */

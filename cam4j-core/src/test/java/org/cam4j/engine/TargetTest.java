@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Set;
 import org.cam4j.FiniteDifferences;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.TinyModel;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.Onnx;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
-import org.cam4j.onnx.NodeProto;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 class TargetTest {

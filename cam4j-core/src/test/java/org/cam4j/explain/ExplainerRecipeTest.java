@@ -16,16 +16,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.cam4j.SharedData;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.io.Npy;
-import org.cam4j.io.Sha256;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.internal.io.Sha256;
 import org.cam4j.labels.Prediction;
 import org.cam4j.method.GradCam;
 import org.cam4j.method.MapOps;
 import org.cam4j.render.Colormap;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class ExplainerRecipeTest {
     FloatTensor raw = new GradCam().rawMaps(explainer.model().forwardBackward(
         explainer.preprocessing().prepare(explainer.imageLoader().load(CAT),
             explainer.model().signature().layout(), 224, 224).tensor(),
-        List.of(layer), org.cam4j.engine.ScoreSeed.classes(286)), layer);
+        List.of(layer), org.cam4j.internal.engine.ScoreSeed.classes(286)), layer);
     assertArrayEquals(raw.row(0).toArray(), cat.rawMap(layer).toArray(), 1e-6f);
     Heatmap layerMap = Heatmap.of(MapOps.reluOverMax(raw));
     assertArrayEquals(layerMap.values(), cat.layerMap(layer).values(), 0f);

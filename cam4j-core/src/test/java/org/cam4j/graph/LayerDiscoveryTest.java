@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.cam4j.SharedData;
 import org.cam4j.engine.CamModel;
+import org.cam4j.internal.text.EditDistance;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 
 class LayerDiscoveryTest {
@@ -70,6 +72,6 @@ class LayerDiscoveryTest {
     assertEquals("conv5_block3_out", LayerCatalog.normalise("conv5_block3_out"));
     assertEquals("layer4_layer4_1_relu_1_relu_output_0",
         LayerCatalog.normalise("/layer4/layer4.1/relu_1/Relu_output_0"));
-    assertEquals(3, org.cam4j.text.EditDistance.between("kitten", "sitting"));
+    assertEquals(3, org.cam4j.internal.text.EditDistance.between("kitten", "sitting"));
   }
 }

@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
 import org.cam4j.image.Preprocessing.ChannelOrder;
 import org.cam4j.image.Preprocessing.ResizeMode;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.cam4j.SharedData;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
-import org.cam4j.io.Npy;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

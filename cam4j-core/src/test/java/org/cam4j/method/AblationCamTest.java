@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Random;
 import org.cam4j.SharedData;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.io.Npy;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 
 /**

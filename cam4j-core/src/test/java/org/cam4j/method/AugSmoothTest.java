@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -10,16 +10,17 @@ import java.util.List;
 import org.cam4j.Cam4jException;
 import org.cam4j.SharedData;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.Onnx;
-import org.cam4j.io.Npy;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.OperatorSetIdProto;
-import org.cam4j.onnx.TensorProto;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.AttributeProto;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.OperatorSetIdProto;
+import org.cam4j.internal.onnx.TensorProto;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,7 +146,7 @@ class ClassActivationMapTest {
     private final List<TensorProto> weights = new ArrayList<>();
     private final List<String> extraInputs = new ArrayList<>();
 
-    Head node(String op, String output, List<String> inputs, org.cam4j.onnx.AttributeProto... a) {
+    Head node(String op, String output, List<String> inputs, org.cam4j.internal.onnx.AttributeProto... a) {
       nodes.add(Onnx.node(op, output, inputs, List.of(output), a));
       return this;
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 /**

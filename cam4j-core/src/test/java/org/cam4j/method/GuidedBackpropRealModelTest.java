@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.SharedData;
-import org.cam4j.autodiff.BackwardMode;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.io.Npy;
-import org.cam4j.onnx.NodeProto;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.BackwardMode;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 /**

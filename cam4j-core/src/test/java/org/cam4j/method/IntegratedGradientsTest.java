@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 /** Completeness: the attributions of an image add up to score(x) - score(baseline). */

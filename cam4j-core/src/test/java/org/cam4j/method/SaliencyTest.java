@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.cam4j.FiniteDifferences;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 class SaliencyTest {

@@ -9,12 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.TinyCnn;
-import org.cam4j.autodiff.TinyModel;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.ScoreSeed;
-import org.cam4j.graph.Layout;
+import org.cam4j.internal.autodiff.TinyModel;
+import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 
 class SmoothGradTest {

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Random;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.Onnx;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
-import org.cam4j.onnx.NodeProto;
-import org.cam4j.onnx.OperatorSetIdProto;
-import org.cam4j.onnx.TensorProto;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.OperatorSetIdProto;
+import org.cam4j.internal.onnx.TensorProto;
 
 /**
  * A small CNN built in code, as an NCHW model or its NHWC twin (a Transpose in front, same

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.engine.CamModel;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,13 +3,13 @@ package org.cam4j.metrics;
 import java.util.List;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
-import org.cam4j.graph.ModelGraph;
-import org.cam4j.graph.Onnx;
-import org.cam4j.onnx.GraphProto;
-import org.cam4j.onnx.ModelProto;
-import org.cam4j.onnx.OperatorSetIdProto;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.OperatorSetIdProto;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 
 /**
  * A two-class model whose softmax probabilities are linear in the pixels, so metric values can be

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import org.cam4j.engine.FloatTensor;
+import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
 class PointingGameTest {

@@ -3,7 +3,7 @@ package org.cam4j.metrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.cam4j.graph.Layout;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 
 /** Known values from SciPy: {@code gaussian_filter(delta_11x11, 5)} and zero-padded correlate2d. */

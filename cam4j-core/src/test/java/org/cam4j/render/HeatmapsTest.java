@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
-import org.cam4j.engine.FloatTensor;
-import org.cam4j.graph.Layout;
 import org.cam4j.image.PreparedImage;
-import org.cam4j.image.Preprocessing;
 import org.cam4j.image.Preprocessing.ResizeMode;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
 
 class HeatmapsTest {

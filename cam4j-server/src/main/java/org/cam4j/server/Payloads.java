@@ -12,8 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import org.cam4j.explain.Classification;
 import org.cam4j.explain.Explanation;
-import org.cam4j.io.Npy;
 import org.cam4j.render.ImageFiles;
+import org.cam4j.tensor.Npy;
 
 /** The JSON bodies the API answers with. */
 final class Payloads {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cam4j.explain.Explainer;
-import org.cam4j.text.EditDistance;
+import org.cam4j.internal.text.EditDistance;
 
 /**
  * The models the server offers, loaded once and shared by all requests (an {@link Explainer} is

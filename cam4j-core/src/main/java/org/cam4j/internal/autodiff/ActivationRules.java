@@ -1,0 +1,179 @@
+package org.cam4j.internal.autodiff;
+
+import java.util.List;
+import java.util.Map;
+import org.cam4j.internal.graph.TensorValues;
+
+/**
+ * Pointwise activations and softmax. Kinks follow PyTorch autograd so maps match
+ * pytorch-grad-cam: ReLU passes where x > 0, Clip (torch.clamp) where min <= x <= max.
+ */
+final class ActivationRules {
+  private ActivationRules() {
+  }
+
+  static void register(Map<String, VjpRule> rules) {
+    rules.put("Relu", ActivationRules::relu);
+    rules.put("Clip", ActivationRules::clip);
+    rules.put("LeakyRelu", ActivationRules::leakyRelu);
+    rules.put("Sigmoid", ActivationRules::sigmoid);
+    rules.put("HardSigmoid", ActivationRules::hardSigmoid);
+    rules.put("HardSwish", ActivationRules::hardSwish);
+    rules.put("Tanh", ActivationRules::tanh);
+    rules.put("Exp", n -> n.addGrad(0, n.emit().mul(n.outputGrad(0), n.output(0))));
+    rules.put("Softmax", ActivationRules::softmax);
+    rules.put("LogSoftmax", ActivationRules::logSoftmax);
+  }
+
+  /** {@link BackwardMode#GUIDED}: rectifiers pass only positive gradients. */
+  static void registerGuided(Map<String, VjpRule> rules) {
+    rules.put("Relu", ActivationRules::guidedRelu);
+    rules.put("Clip", ActivationRules::guidedClip);
+  }
+
+  private static void relu(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    n.addGrad(0, e.masked(n.outputGrad(0), e.greater(n.input(0), e.scalar(0f))));
+  }
+
+  private static void clip(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String x = n.input(0);
+    String min = bound(n, 1, "min");
+    String max = bound(n, 2, "max");
+    String mask = null;
+    if (min != null) {
+      mask = e.greaterOrEqual(x, min);
+    }
+    if (max != null) {
+      String upper = e.lessOrEqual(x, max);
+      mask = mask == null ? upper : e.and(mask, upper);
+    }
+    n.addGrad(0, mask == null ? n.outputGrad(0) : e.masked(n.outputGrad(0), mask));
+  }
+
+  /** {@code dx = (x > 0) * max(g, 0)}. */
+  private static void guidedRelu(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    n.addGrad(0, e.masked(positiveGrad, e.greater(n.input(0), e.scalar(0f))));
+  }
+
+  /**
+   * With a constant lower bound of 0 (ReLU6) the lower kink is guided like Relu,
+   * {@code dx = (0 < x <= max) * max(g, 0)}; any other Clip keeps its true gradient.
+   */
+  private static void guidedClip(NodeGradient n) {
+    if (!lowerBoundIsZero(n)) {
+      clip(n);
+      return;
+    }
+    GradientEmitter e = n.emit();
+    String x = n.input(0);
+    String mask = e.greater(x, e.scalar(0f));
+    String max = bound(n, 2, "max");
+    if (max != null) {
+      mask = e.and(mask, e.lessOrEqual(x, max));
+    }
+    String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    n.addGrad(0, e.masked(positiveGrad, mask));
+  }
+
+  private static boolean lowerBoundIsZero(NodeGradient n) {
+    if (!n.input(1).isEmpty()) {
+      return n.emit().graph().constant(n.input(1))
+          .map(t -> {
+            float[] v = TensorValues.floats(t);
+            return v.length == 1 && v[0] == 0f;
+          })
+          .orElse(false);
+    }
+    return n.attrs().has("min") && n.attrs().getFloat("min", -1f) == 0f;
+  }
+
+  /** Clip's bound: an input since opset 11, an attribute before. Null when unbounded. */
+  private static String bound(NodeGradient n, int inputIndex, String attribute) {
+    if (!n.input(inputIndex).isEmpty()) {
+      return n.input(inputIndex);
+    }
+    if (n.attrs().has(attribute)) {
+      return n.emit().scalar(n.attrs().getFloat(attribute, 0f));
+    }
+    return null;
+  }
+
+  private static void leakyRelu(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String g = n.outputGrad(0);
+    float alpha = n.attrs().getFloat("alpha", 0.01f);
+    String positive = e.greater(n.input(0), e.scalar(0f));
+    n.addGrad(0, e.where(positive, g, e.mul(g, e.scalar(alpha))));
+  }
+
+  private static void sigmoid(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String y = n.output(0);
+    String slope = e.mul(y, e.sub(e.scalar(1f), y));
+    n.addGrad(0, e.mul(n.outputGrad(0), slope));
+  }
+
+  /** y = max(0, min(1, alpha*x + beta)): slope alpha strictly inside (0, 1), as PyTorch. */
+  private static void hardSigmoid(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    float alpha = n.attrs().getFloat("alpha", 0.2f);
+    float beta = n.attrs().getFloat("beta", 0.5f);
+    String t = e.add(e.mul(n.input(0), e.scalar(alpha)), e.scalar(beta));
+    String inside = e.and(e.greater(t, e.scalar(0f)), e.less(t, e.scalar(1f)));
+    n.addGrad(0, e.mul(e.masked(n.outputGrad(0), inside), e.scalar(alpha)));
+  }
+
+  /** y = x * hardsigmoid(x): slope 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch). */
+  private static void hardSwish(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String x = n.input(0);
+    String middle = e.add(e.div(x, e.scalar(3f)), e.scalar(0.5f));
+    String upper = e.where(e.lessOrEqual(x, e.scalar(3f)), middle, e.scalar(1f));
+    String slope = e.where(e.less(x, e.scalar(-3f)), e.scalar(0f), upper);
+    n.addGrad(0, e.mul(n.outputGrad(0), slope));
+  }
+
+  private static void tanh(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String y = n.output(0);
+    n.addGrad(0, e.mul(n.outputGrad(0), e.sub(e.scalar(1f), e.mul(y, y))));
+  }
+
+  /** dx = y * (g - sum(g * y)) over the softmax axes. */
+  private static void softmax(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String g = n.outputGrad(0);
+    String y = n.output(0);
+    String dot = e.reduceSum(e.mul(g, y), softmaxAxes(n), true);
+    n.addGrad(0, e.mul(y, e.sub(g, dot)));
+  }
+
+  /** dx = g - exp(y) * sum(g) over the softmax axes. */
+  private static void logSoftmax(NodeGradient n) {
+    GradientEmitter e = n.emit();
+    String g = n.outputGrad(0);
+    String p = e.op("Exp", n.outputShape(0), List.of(n.output(0)));
+    String total = e.reduceSum(g, softmaxAxes(n), true);
+    n.addGrad(0, e.sub(g, e.mul(p, total)));
+  }
+
+  /** Opset 13+ normalises one axis (default -1); before, all axes from `axis` (default 1) on. */
+  private static long[] softmaxAxes(NodeGradient n) {
+    int rank = n.inputShape(0).length;
+    if (n.emit().opset() >= 13) {
+      long axis = n.attrs().getInt("axis", -1);
+      return new long[] {axis < 0 ? axis + rank : axis};
+    }
+    long axis = n.attrs().getInt("axis", 1);
+    int first = (int) (axis < 0 ? axis + rank : axis);
+    long[] axes = new long[rank - first];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = first + i;
+    }
+    return axes;
+  }
+}

@@ -1,0 +1,138 @@
+package org.cam4j.internal.autodiff;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.ValueInfoProto;
+
+/**
+ * Appends reverse-mode autodiff to a model: the returned model computes, in one run, the forward
+ * pass, every target tensor and the gradient of the seeded score with respect to each target.
+ *
+ * <p>The seed is built in the graph so one run serves "explain the top class" or "explain a
+ * probability" without a prior forward pass: {@code w = SEED + TOP * onehot(argmax(score))} where
+ * {@code SEED} [N, K] holds explicit class weights per row and {@code TOP} [N, 1] the weight of
+ * each row's own top-1 class (1 to explain it, -1 to argue against it, 0 for none). Rows whose
+ * {@code PROBABILITY} [N, 1] is 1 differentiate {@code sum_k w_k softmax(score)_k} instead of
+ * {@code sum_k w_k score_k}: their seed is the softmax VJP {@code p * (w - <w, p>)}, which for
+ * {@code w = e_c} is {@code p_c (e_c - p)}.
+ */
+public final class GradientGraphBuilder {
+  /** Graph input: explicit score weights per row, float [N, K]. */
+  public static final String SEED = "cam4j/seed";
+  /** Graph input: per row, the weight of its own top-1 class (1, -1 or 0), float [N, 1]. */
+  public static final String TOP = "cam4j/top";
+  /** Graph input: 1 where a row explains softmax probabilities rather than scores, float [N, 1]. */
+  public static final String PROBABILITY = "cam4j/probability";
+
+  private GradientGraphBuilder() {
+  }
+
+  /** Output name holding d(score)/d(target). */
+  public static String gradientName(String target) {
+    return "cam4j/grad/" + target;
+  }
+
+  /**
+   * Builds the forward+backward model.
+   *
+   * @param shapes static shapes of every tensor in {@link BackwardPath#tensorsNeedingShapes}
+   *     and of the score, for the batch size the model will run at
+   */
+  public static ModelProto build(ModelGraph graph, List<String> targets, String score,
+      Map<String, long[]> shapes) {
+    return build(graph, targets, score, shapes, BackwardMode.GRADIENT);
+  }
+
+  /** Builds the forward+backward model for a backward mode (true or guided gradients). */
+  public static ModelProto build(ModelGraph graph, List<String> targets, String score,
+      Map<String, long[]> shapes, BackwardMode mode) {
+    BackwardPath path = BackwardPath.between(graph, targets, score);
+    GradientEmitter e = new GradientEmitter(graph, shapes);
+    long[] scoreShape = e.shape(score);
+    long rows = scoreShape[0];
+    long classes = 1;
+    for (int i = 1; i < scoreShape.length; i++) {
+      classes *= scoreShape[i];
+    }
+    long[] seedShape = {rows, classes};
+    e.recordShape(SEED, seedShape);
+    e.recordShape(TOP, new long[] {rows, 1});
+    e.recordShape(PROBABILITY, new long[] {rows, 1});
+    String seed = e.reshape(inGraphSeed(e, score, seedShape), scoreShape);
+
+    Map<String, List<String>> contributions = new HashMap<>();
+    contributions.computeIfAbsent(score, k -> new ArrayList<>()).add(seed);
+    List<NodeProto> nodes = path.nodes();
+    Set<String> supported = VjpRules.supportedOps();
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      NodeProto node = nodes.get(i);
+      List<String> outGrads = new ArrayList<>();
+      boolean any = false;
+      for (String out : node.getOutputList()) {
+        List<String> terms = contributions.get(out);
+        outGrads.add(terms == null ? null : e.sum(terms));
+        any |= terms != null;
+      }
+      if (!any) {
+        continue;
+      }
+      NodeGradient ng = new NodeGradient(node, e, path, outGrads, contributions, supported);
+      boolean defaultDomain = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+      VjpRule rule = defaultDomain ? VjpRules.forOp(node.getOpType(), mode).orElse(null) : null;
+      if (rule == null) {
+        throw ng.unsupported(defaultDomain ? "" : "domain " + node.getDomain());
+      }
+      rule.backward(ng);
+    }
+
+    GraphProto.Builder g = graph.proto().getGraph().toBuilder();
+    Set<String> existingOutputs = new LinkedHashSet<>();
+    g.getOutputList().forEach(v -> existingOutputs.add(v.getName()));
+    List<ValueInfoProto> extraOutputs = new ArrayList<>();
+    if (!existingOutputs.contains(score)) {
+      extraOutputs.add(Onnx.floatValueInfo(score, scoreShape));
+      existingOutputs.add(score);
+    }
+    List<NodeProto> namedGradients = new ArrayList<>();
+    for (String target : targets) {
+      List<String> terms = contributions.get(target);
+      String grad = terms == null ? e.zeros(e.shape(target)) : e.sum(terms);
+      String name = gradientName(target);
+      namedGradients.add(Onnx.node("Identity", name, List.of(grad), List.of(name)));
+      if (existingOutputs.add(target)) {
+        extraOutputs.add(Onnx.floatValueInfo(target, e.shape(target)));
+      }
+      extraOutputs.add(Onnx.floatValueInfo(name, e.shape(target)));
+    }
+    g.addAllNode(e.nodes());
+    g.addAllNode(namedGradients);
+    g.addAllInitializer(e.constants());
+    g.addInput(Onnx.floatValueInfo(SEED, seedShape));
+    g.addInput(Onnx.floatValueInfo(TOP, new long[] {rows, 1}));
+    g.addInput(Onnx.floatValueInfo(PROBABILITY, new long[] {rows, 1}));
+    g.addAllOutput(extraOutputs);
+    return graph.proto().toBuilder().setGraph(g).build();
+  }
+
+  private static String inGraphSeed(GradientEmitter e, String score, long[] seedShape) {
+    String flat = e.reshape(score, seedShape);
+    String argmax = e.op("ArgMax", new long[] {seedShape[0]}, List.of(flat),
+        Onnx.attr("axis", 1L), Onnx.attr("keepdims", 0L));
+    String oneHot = e.op("OneHot", seedShape, List.of(argmax, e.ints(seedShape[1]),
+        e.floats(new long[] {2}, new float[] {0f, 1f})), Onnx.attr("axis", -1L));
+    String weights = e.add(SEED, e.mul(TOP, oneHot));
+    String p = e.op("Softmax", seedShape, List.of(flat), Onnx.attr("axis", 1L));
+    String dot = e.reduceSum(e.mul(weights, p), new long[] {1}, true);
+    String throughSoftmax = e.mul(p, e.sub(weights, dot));
+    return e.where(e.greater(PROBABILITY, e.scalar(0.5f)), throughSoftmax, weights);
+  }
+}

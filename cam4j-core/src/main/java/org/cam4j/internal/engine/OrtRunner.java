@@ -1,0 +1,73 @@
+package org.cam4j.internal.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.Cam4jException;
+import org.cam4j.tensor.FloatTensor;
+
+/** Runs a session on float inputs and copies the requested float outputs out, freeing natives. */
+public final class OrtRunner {
+  private OrtRunner() {
+  }
+
+  private static FloatBuffer direct(FloatTensor t) {
+    FloatBuffer b = ByteBuffer.allocateDirect(t.size() * Float.BYTES).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+    b.put(t.buffer()).flip();
+    return b;
+  }
+
+  public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
+      Map<String, FloatTensor> feeds, Set<String> outputs) {
+    return run(env, session, feeds, outputs, false);
+  }
+
+  /**
+   * As {@link #run(OrtEnvironment, OrtSession, Map, Set)}; when {@code quiet}, ONNX Runtime
+   * logs nothing if the run fails (for attempts the caller recovers from).
+   */
+  public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
+      Map<String, FloatTensor> feeds, Set<String> outputs, boolean quiet) {
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+      if (quiet) {
+        options.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+      }
+      for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
+        inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
+            f.getValue().shape()));
+      }
+      try (OrtSession.Result result = session.run(inputs, outputs, options)) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (String name : outputs) {
+          OnnxValue v = result.get(name).orElseThrow(() ->
+              new Cam4jException("ONNX Runtime returned no output '" + name + "'"));
+          OnnxTensor t = (OnnxTensor) v;
+          FloatBuffer fb = t.getFloatBuffer();
+          if (fb == null) {
+            throw new Cam4jException("output '" + name + "' is not float32");
+          }
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), data));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new Cam4jException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.cam4j.tensor;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/** An immutable dense float32 tensor in row-major order. */
+public final class FloatTensor {
+  private final long[] shape;
+  private final float[] data;
+
+  private FloatTensor(long[] shape, float[] data) {
+    this.shape = shape;
+    this.data = data;
+  }
+
+  /** Copies {@code data}; its length must equal the product of {@code shape}. */
+  public static FloatTensor of(long[] shape, float[] data) {
+    return wrap(shape.clone(), data.clone());
+  }
+
+  /** Takes ownership of the array without copying: callers must not modify it afterwards. */
+  public static FloatTensor wrap(long[] shape, float[] data) {
+    long n = 1;
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+      }
+      n *= d;
+    }
+    if (n != data.length) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
+          + " values, got " + data.length);
+    }
+    return new FloatTensor(shape, data);
+  }
+
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public int rank() {
+    return shape.length;
+  }
+
+  public long dim(int axis) {
+    return shape[axis];
+  }
+
+  public int size() {
+    return data.length;
+  }
+
+  public float get(int flatIndex) {
+    return data[flatIndex];
+  }
+
+  /** A copy of the values. */
+  public float[] toArray() {
+    return data.clone();
+  }
+
+  /** A read-only view of the values. */
+  public FloatBuffer buffer() {
+    return FloatBuffer.wrap(data).asReadOnlyBuffer();
+  }
+
+  /** Row {@code i} of the leading axis, as a tensor of rank - 1. */
+  public FloatTensor row(int i) {
+    int per = data.length / (int) shape[0];
+    return wrap(Arrays.copyOfRange(shape, 1, shape.length),
+        Arrays.copyOfRange(data, i * per, (i + 1) * per));
+  }
+
+  /** Stacks equally shaped tensors along a new leading axis. */
+  public static FloatTensor stack(java.util.List<FloatTensor> rows) {
+    long[] inner = rows.get(0).shape;
+    int per = rows.get(0).data.length;
+    float[] all = new float[per * rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      if (!Arrays.equals(rows.get(i).shape, inner)) {
+        throw new IllegalArgumentException("cannot stack shapes " + Arrays.toString(inner)
+            + " and " + Arrays.toString(rows.get(i).shape));
+      }
+      System.arraycopy(rows.get(i).data, 0, all, i * per, per);
+    }
+    long[] shape = new long[inner.length + 1];
+    shape[0] = rows.size();
+    System.arraycopy(inner, 0, shape, 1, inner.length);
+    return new FloatTensor(shape, all);
+  }
+
+  @Override
+  public String toString() {
+    return "FloatTensor" + Arrays.toString(shape);
+  }
+}

@@ -1,0 +1,93 @@
+package org.cam4j.internal.autodiff;
+
+import static org.cam4j.internal.autodiff.TinyModel.in;
+import static org.cam4j.internal.graph.Onnx.attr;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
+import org.cam4j.internal.onnx.ModelProto;
+import org.junit.jupiter.api.Test;
+
+/** Ops without a rule, or in a form no rule handles, fail with a message naming them. */
+class UnsupportedOperatorTest {
+  private static UnsupportedOperatorException failure(TinyModel model) {
+    return assertThrows(UnsupportedOperatorException.class,
+        () -> GradientCheck.on(model).open().close());
+  }
+
+  private static void assertListsSupportedOps(String message) {
+    assertTrue(message.contains("Supported ops: "), message);
+    String list = message.substring(message.indexOf("Supported ops: "));
+    for (String op : VjpRules.supportedOps()) {
+      assertTrue(list.contains(op), op + " missing from: " + message);
+    }
+  }
+
+  @Test
+  void erfOnThePathIsNamedWithItsNode() {
+    TinyModel model = TinyModel.opset(13).input("x", 1, 2, 5, 5).random("w", 2, 2, 3, 3)
+        .node("Conv", in("x", "w"), "c")
+        .node("Erf", in("c"), "e")
+        .node("GlobalAveragePool", in("e"), "y");
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("Erf", e.opType());
+    assertEquals("node_e", e.nodeName());
+    assertTrue(e.getMessage().contains("cannot differentiate Erf node 'node_e'"), e.getMessage());
+    assertListsSupportedOps(e.getMessage());
+  }
+
+  @Test
+  void resizeOnThePathIsNamedWithItsNode() {
+    TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
+        .weights("scales", new long[] {4}, new float[] {1, 1, 2, 2})
+        .node("Resize", in("x", "", "scales"), "r", attr("mode", "nearest"))
+        .node("GlobalAveragePool", in("r"), "y");
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("Resize", e.opType());
+    assertEquals("node_r", e.nodeName());
+    assertTrue(e.getMessage().contains("Resize node 'node_r'"), e.getMessage());
+    assertListsSupportedOps(e.getMessage());
+  }
+
+  @Test
+  void anOpBeforeTheTargetNeedsNoRule() {
+    TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
+        .node("Erf", in("x"), "e")
+        .node("Relu", in("e"), "r")
+        .node("GlobalAveragePool", in("r"), "y");
+    GradientCheck.on(model).targets("r").verify("Erf before the target");
+  }
+
+  @Test
+  void sliceWithStepTwoSaysWhatIsUnsupported() {
+    TinyModel model = TinyModel.opset(13).input("x", 1, 2, 6, 6)
+        .ints("starts", 0).ints("ends", 6).ints("axes", 3).ints("steps", 2)
+        .node("Slice", in("x", "starts", "ends", "axes", "steps"), "s")
+        .node("GlobalAveragePool", in("s"), "y");
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("Slice", e.opType());
+    assertEquals("node_s", e.nodeName());
+    assertTrue(e.getMessage().contains("(step 2 on axis 3 (only step 1))"), e.getMessage());
+  }
+
+  @Test
+  void anOpOutsideTheDefaultDomainIsNamed() {
+    TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
+        .node("Relu", in("x"), "r");
+    ModelProto proto = model.build();
+    GraphProto.Builder g = proto.getGraph().toBuilder();
+    g.setNode(0, g.getNode(0).toBuilder().setDomain("com.example"));
+    ModelGraph graph = ModelGraph.of(proto.toBuilder().setGraph(g).build());
+    long[] shape = {1, 2, 4, 4};
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GradientGraphBuilder.build(graph, List.of("x"), "r", Map.of("x", shape, "r", shape)));
+    assertTrue(e.getMessage().contains("Relu node 'node_r' (domain com.example)"),
+        e.getMessage());
+  }
+}
