@@ -34,10 +34,12 @@ public final class ImageLoader {
     this.maxPixels = b.maxPixels;
   }
 
+  /** A loader with the default limits. */
   public static ImageLoader defaults() {
     return builder().build();
   }
 
+  /** Starts a builder with the default limits. */
   public static Builder builder() {
     return new Builder();
   }
@@ -47,6 +49,7 @@ public final class ImageLoader {
     return maxPixels;
   }
 
+  /** Reads and decodes the photo at {@code file} as RGB, EXIF orientation applied. */
   public BufferedImage load(Path file) {
     if (Files.isDirectory(file)) {
       throw new ImageLoadException(file + " is a folder, not an image file");
@@ -62,6 +65,7 @@ public final class ImageLoader {
     return load(bytes, file.toString());
   }
 
+  /** Decodes an encoded photo (PNG, JPEG, ...) as RGB, EXIF orientation applied. */
   public BufferedImage load(byte[] bytes) {
     return load(bytes, "image data");
   }
@@ -159,6 +163,7 @@ public final class ImageLoader {
       return this;
     }
 
+    /** The loader with these limits. */
     public ImageLoader build() {
       return new ImageLoader(this);
     }

@@ -200,6 +200,7 @@ public final class Labels {
     return label.shortName().equalsIgnoreCase(BACKGROUND);
   }
 
+  /** The number of classes these labels name. */
   public int size() {
     return labels.size();
   }

@@ -34,6 +34,10 @@ public final class AverageDrop {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /**
+   * Average Drop and Increase for {@code model}, with the baselines and batch size of {@code
+   * options}.
+   */
   public static AverageDrop of(CamModel model, MetricOptions options) {
     return new AverageDrop(model, options);
   }

@@ -5,6 +5,7 @@ package org.cam4j.metrics;
  * when {@code x0 <= x <= x1} and {@code y0 <= y <= y1}.
  */
 public record BoundingBox(int x0, int y0, int x1, int y1) {
+  /** Validates the box: corners inclusive, non-negative and ordered. */
   public BoundingBox {
     if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0) {
       throw new IllegalArgumentException("bounding box " + x0 + "," + y0 + "," + x1 + "," + y1

@@ -42,6 +42,10 @@ public final class DeletionInsertion {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /**
+   * Deletion and insertion curves for {@code model}, with the steps, baselines and batch size of
+   * {@code options}.
+   */
   public static DeletionInsertion of(CamModel model, MetricOptions options) {
     return new DeletionInsertion(model, options);
   }

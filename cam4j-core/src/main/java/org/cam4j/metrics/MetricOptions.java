@@ -23,6 +23,7 @@ public final class MetricOptions {
     return builder().build();
   }
 
+  /** Starts a builder with the default steps, batch size and baselines. */
   public static Builder builder() {
     return new Builder();
   }
@@ -63,6 +64,7 @@ public final class MetricOptions {
     private Builder() {
     }
 
+    /** Deletion and insertion curves get {@code steps + 1} points. */
     public Builder steps(int steps) {
       if (steps < 1) {
         throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -71,6 +73,7 @@ public final class MetricOptions {
       return this;
     }
 
+    /** Images per forward pass. */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -79,21 +82,25 @@ public final class MetricOptions {
       return this;
     }
 
+    /** What the map blends each image toward in Average Drop. */
     public Builder explanationBaseline(Baseline baseline) {
       this.explanationBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** What deleted pixels become. */
     public Builder deletionBaseline(Baseline baseline) {
       this.deletionBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** The image insertion starts from. */
     public Builder insertionBaseline(Baseline baseline) {
       this.insertionBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** The options; fails when a value is out of range. */
     public MetricOptions build() {
       return new MetricOptions(this);
     }

@@ -25,6 +25,7 @@ import org.cam4j.tensor.FloatTensor;
  * (the model input's), so scale it when the input was resized. Immutable.
  */
 public final class PointingGame {
+  /** The tolerance of Zhang et al. (2018), in pixels. */
   public static final double PAPER_TOLERANCE = 15;
 
   private final double tolerance;
@@ -47,6 +48,7 @@ public final class PointingGame {
     return new PointingGame(pixels);
   }
 
+  /** How far outside the box a maximum may lie and still hit, in pixels. */
   public double tolerance() {
     return tolerance;
   }

@@ -8,12 +8,14 @@ public final class DownloadException extends Cam4jException {
   private final RemoteFile file;
   private final List<String> attempts;
 
+  /** Every URL of {@code file} failed; {@code attempts} says how, one entry per URL. */
   public DownloadException(RemoteFile file, List<String> attempts) {
     super("cannot download " + file.fileName() + ": tried " + String.join(", ", attempts));
     this.file = file;
     this.attempts = List.copyOf(attempts);
   }
 
+  /** The file that could not be downloaded. */
   public RemoteFile file() {
     return file;
   }

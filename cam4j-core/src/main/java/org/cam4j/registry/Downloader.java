@@ -60,6 +60,7 @@ public final class Downloader {
         .build();
   }
 
+  /** Starts a builder with the standard timeouts, online. */
   public static Builder builder() {
     return new Builder();
   }
@@ -256,6 +257,7 @@ public final class Downloader {
       return this;
     }
 
+    /** The downloader with these settings. */
     public Downloader build() {
       return new Downloader(this);
     }

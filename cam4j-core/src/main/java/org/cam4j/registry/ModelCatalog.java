@@ -50,6 +50,7 @@ public final class ModelCatalog {
     this.defaultName = defaultName;
   }
 
+  /** A catalogue of {@code entries}, in order, where {@code defaultName} names one of them. */
   public static ModelCatalog of(List<ModelEntry> entries, String defaultName) {
     return new ModelCatalog(entries, defaultName);
   }
@@ -76,10 +77,12 @@ public final class ModelCatalog {
     return List.copyOf(entries.keySet());
   }
 
+  /** The name of the model used when none is given. */
   public String defaultName() {
     return defaultName;
   }
 
+  /** The entry named exactly {@code name}, if any. */
   public Optional<ModelEntry> find(String name) {
     return Optional.ofNullable(entries.get(name));
   }

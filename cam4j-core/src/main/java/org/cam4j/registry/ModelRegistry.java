@@ -24,6 +24,10 @@ public final class ModelRegistry {
   private final ModelCache cache;
   private final Downloader downloader;
 
+  /**
+   * A registry over {@code catalog} that stores files in {@code cache}, fetched by {@code
+   * downloader}.
+   */
   public ModelRegistry(ModelCatalog catalog, ModelCache cache, Downloader downloader) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -41,10 +45,12 @@ public final class ModelRegistry {
     return catalog.names();
   }
 
+  /** The name of the model used when none is given. */
   public String defaultName() {
     return catalog.defaultName();
   }
 
+  /** Where downloaded files are kept. */
   public ModelCache cache() {
     return cache;
   }

@@ -10,6 +10,7 @@ import org.cam4j.Cam4jException;
 public final class ModelUnavailableException extends Cam4jException {
   private final String model;
 
+  /** Model {@code model} cannot be had; {@code message} says why and how to supply it by hand. */
   public ModelUnavailableException(String model, String message, Throwable cause) {
     super(message, cause);
     this.model = model;

@@ -12,6 +12,7 @@ import org.cam4j.labels.LabelsException;
  */
 public record ResolvedModel(Path model, Optional<Path> labels,
     Optional<Preprocessing> preprocessing, Optional<ModelEntry> entry) {
+  /** Validates the value: every component is required (empty optionals for unknowns). */
   public ResolvedModel {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(labels, "labels");

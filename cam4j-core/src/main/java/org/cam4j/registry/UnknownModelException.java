@@ -8,6 +8,9 @@ public final class UnknownModelException extends Cam4jException {
   private final String query;
   private final List<String> suggestions;
 
+  /**
+   * {@code query} named no model; lists the closest names, the registry's names and the default.
+   */
   public UnknownModelException(String query, List<String> suggestions, List<String> known,
       String defaultName) {
     super("unknown model '" + query + "'"
@@ -19,10 +22,12 @@ public final class UnknownModelException extends Cam4jException {
     this.suggestions = List.copyOf(suggestions);
   }
 
+  /** The model argument as given. */
   public String query() {
     return query;
   }
 
+  /** Up to three registry names closest to {@code query}. */
   public List<String> suggestions() {
     return suggestions;
   }

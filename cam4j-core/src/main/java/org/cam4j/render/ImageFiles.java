@@ -22,6 +22,7 @@ import org.cam4j.internal.io.AtomicFiles;
  * never leaves a partial file; missing folders are created.
  */
 public final class ImageFiles {
+  /** JPEG quality used for {@code .jpg} and {@code .jpeg} files (0..1). */
   public static final float JPEG_QUALITY = 0.92f;
 
   private ImageFiles() {

@@ -33,10 +33,12 @@ public final class Montage {
     return builder().build();
   }
 
+  /** Starts a builder with the default gap, background and text colour. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** Pixels between neighbouring tiles and around the strip. */
   public int gap() {
     return gap;
   }
@@ -141,16 +143,19 @@ public final class Montage {
       return this;
     }
 
+    /** Colour behind the tiles. */
     public Builder background(Color colour) {
       this.background = Objects.requireNonNull(colour, "colour");
       return this;
     }
 
+    /** Colour of the captions. */
     public Builder textColour(Color colour) {
       this.textColour = Objects.requireNonNull(colour, "colour");
       return this;
     }
 
+    /** The montage with these settings. */
     public Montage build() {
       return new Montage(this);
     }

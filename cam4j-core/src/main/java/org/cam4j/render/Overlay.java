@@ -21,6 +21,7 @@ public final class Overlay {
     return builder().build();
   }
 
+  /** Starts a builder with the defaults (jet, alpha 0.4, alpha blending). */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,14 +44,17 @@ public final class Overlay {
     SEED
   }
 
+  /** How the heatmap is combined with the photo. */
   public Mode mode() {
     return mode;
   }
 
+  /** Weight of the heatmap in the blend, 0..1. */
   public double alpha() {
     return alpha;
   }
 
+  /** The colormap that turns map values into colours. */
   public Colormap colormap() {
     return colormap;
   }
@@ -124,6 +128,7 @@ public final class Overlay {
     private Builder() {
     }
 
+    /** How the heatmap is combined with the photo. */
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
@@ -138,11 +143,13 @@ public final class Overlay {
       return this;
     }
 
+    /** The colormap that turns map values into colours. */
     public Builder colormap(Colormap colormap) {
       this.colormap = Objects.requireNonNull(colormap, "colormap");
       return this;
     }
 
+    /** The overlay settings. */
     public Overlay build() {
       return new Overlay(this);
     }

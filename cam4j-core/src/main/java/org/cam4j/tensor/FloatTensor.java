@@ -34,22 +34,27 @@ public final class FloatTensor {
     return new FloatTensor(shape, data);
   }
 
+  /** The dimensions, outermost first (a copy). */
   public long[] shape() {
     return shape.clone();
   }
 
+  /** The number of dimensions. */
   public int rank() {
     return shape.length;
   }
 
+  /** The size of dimension {@code axis}. */
   public long dim(int axis) {
     return shape[axis];
   }
 
+  /** The number of elements. */
   public int size() {
     return data.length;
   }
 
+  /** The element at {@code flatIndex} in row-major order. */
   public float get(int flatIndex) {
     return data[flatIndex];
   }

@@ -23,6 +23,7 @@ public final class Npy {
   private Npy() {
   }
 
+  /** Reads a float32 {@code .npy} file (little-endian {@code <f4}, C order). */
   public static FloatTensor read(Path path) {
     byte[] bytes;
     try {
@@ -33,6 +34,7 @@ public final class Npy {
     return parse(bytes, path.toString());
   }
 
+  /** Parses the bytes of a float32 {@code .npy} file; {@code what} names it in error messages. */
   public static FloatTensor parse(byte[] bytes, String what) {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (byte m : MAGIC) {
@@ -100,6 +102,9 @@ public final class Npy {
     return b.array();
   }
 
+  /**
+   * Writes {@code t} as a float32 {@code .npy} (format 1.0, {@code <f4}, C order) to {@code out}.
+   */
   public static void write(FloatTensor t, OutputStream out) throws IOException {
     out.write(toBytes(t));
   }
