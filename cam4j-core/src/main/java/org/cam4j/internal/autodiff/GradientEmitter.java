@@ -3,10 +3,12 @@ package org.cam4j.internal.autodiff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.AttributeProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.TensorProto;
@@ -21,7 +23,7 @@ public final class GradientEmitter {
   private final ModelGraph graph;
   private final Map<String, long[]> shapes;
   private final List<NodeProto> nodes = new ArrayList<>();
-  private final List<TensorProto> constants = new ArrayList<>();
+  private final Map<String, TensorProto> constants = new LinkedHashMap<>();
   private int counter;
 
   GradientEmitter(ModelGraph graph, Map<String, long[]> forwardShapes) {
@@ -90,14 +92,14 @@ public final class GradientEmitter {
 
   public String floats(long[] dims, float[] values) {
     String name = fresh("const");
-    constants.add(Onnx.floatTensor(name, dims, values));
+    constants.put(name, Onnx.floatTensor(name, dims, values));
     shapes.put(name, dims.clone());
     return name;
   }
 
   public String ints(long... values) {
     String name = fresh("const");
-    constants.add(Onnx.longTensor(name, new long[] {values.length}, values));
+    constants.put(name, Onnx.longTensor(name, new long[] {values.length}, values));
     shapes.put(name, new long[] {values.length});
     return name;
   }
@@ -272,7 +274,27 @@ public final class GradientEmitter {
   }
 
   List<TensorProto> constants() {
-    return constants;
+    return new ArrayList<>(constants.values());
+  }
+
+  /**
+   * The values of a float tensor fixed at build time (a graph initializer or Constant, or a
+   * constant made here), or null when it is computed at run time or its values are not inline.
+   */
+  float[] constantFloats(String tensor) {
+    TensorProto t = constants.get(tensor);
+    if (t == null) {
+      t = graph.constant(tensor).orElse(null);
+    }
+    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return null;
+    }
+    float[] values = TensorValues.floats(t);
+    long size = 1;
+    for (long d : t.getDimsList()) {
+      size *= d;
+    }
+    return values.length == size ? values : null;
   }
 
   static long[] broadcast(long[] a, long[] b) {

@@ -16,7 +16,11 @@ import java.util.Set;
 import org.cam4j.Cam4jException;
 import org.cam4j.tensor.FloatTensor;
 
-/** Runs a session on float inputs and copies the requested float outputs out, freeing natives. */
+/**
+ * Runs a session on float inputs and copies the requested float outputs out, freeing natives.
+ * Each value crosses once: an input is copied into the direct buffer ONNX Runtime reads in place,
+ * and an output is taken as the heap array {@link OnnxTensor#getFloatBuffer()} copies it into.
+ */
 public final class OrtRunner {
   private OrtRunner() {
   }
@@ -26,6 +30,20 @@ public final class OrtRunner {
         .asFloatBuffer();
     b.put(t.buffer()).flip();
     return b;
+  }
+
+  /**
+   * The array behind the fresh heap copy getFloatBuffer returns (the tensor's native memory
+   * copied once); copied again only if the runtime ever returns another kind of buffer.
+   */
+  private static float[] floats(FloatBuffer fb) {
+    if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0
+        && fb.array().length == fb.remaining()) {
+      return fb.array();
+    }
+    float[] data = new float[fb.remaining()];
+    fb.get(data);
+    return data;
   }
 
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
@@ -58,9 +76,7 @@ public final class OrtRunner {
           if (fb == null) {
             throw new Cam4jException("output '" + name + "' is not float32");
           }
-          float[] data = new float[fb.remaining()];
-          fb.get(data);
-          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), data));
+          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), floats(fb)));
         }
         return out;
       }
