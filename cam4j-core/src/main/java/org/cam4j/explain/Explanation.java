@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cam4j.InvalidInputException;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
 import org.cam4j.internal.io.AtomicFiles;
@@ -84,7 +85,7 @@ public final class Explanation {
   public FloatTensor rawMap(String layer) {
     FloatTensor t = rawMaps.get(layer);
     if (t == null) {
-      throw new IllegalArgumentException("'" + layer + "' is not among the explained layers "
+      throw new InvalidInputException("'" + layer + "' is not among the explained layers "
           + layers());
     }
     return t;
@@ -136,7 +137,7 @@ public final class Explanation {
    */
   public BufferedImage layerStrip(int tileHeight) {
     if (tileHeight < 1) {
-      throw new IllegalArgumentException("tile height must be >= 1, got " + tileHeight);
+      throw new InvalidInputException("tile height must be >= 1, got " + tileHeight);
     }
     double scale = (double) tileHeight / photo.getHeight();
     int tileWidth = Math.max(1, (int) Math.round(photo.getWidth() * scale));
@@ -176,7 +177,7 @@ public final class Explanation {
   public Manifest save(Path dir, String stem, String format) {
     String ext = format.toLowerCase(Locale.ROOT);
     if (!ext.equals("png") && !ext.equals("jpg")) {
-      throw new IllegalArgumentException("image format must be png or jpg, got " + format);
+      throw new InvalidInputException("image format must be png or jpg, got " + format);
     }
     String base = stem + "_" + method();
     Map<String, String> names = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.tensor.FloatTensor;
 
 /** Runs a session on float inputs and copies the requested float outputs out, freeing natives. */
@@ -52,11 +52,11 @@ public final class OrtRunner {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : outputs) {
           OnnxValue v = result.get(name).orElseThrow(() ->
-              new Cam4jException("ONNX Runtime returned no output '" + name + "'"));
+              new IllegalStateException("ONNX Runtime returned no output '" + name + "'"));
           OnnxTensor t = (OnnxTensor) v;
           FloatBuffer fb = t.getFloatBuffer();
           if (fb == null) {
-            throw new Cam4jException("output '" + name + "' is not float32");
+            throw new UnsupportedModelException("output '" + name + "' is not float32");
           }
           float[] data = new float[fb.remaining()];
           fb.get(data);
@@ -65,7 +65,7 @@ public final class OrtRunner {
         return out;
       }
     } catch (OrtException e) {
-      throw new Cam4jException("ONNX Runtime failed: " + e.getMessage(), e);
+      throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cam4j.Cam4jException;
+import org.cam4j.ResourceUnavailableException;
 
 /** Writes files so a reader never sees a partial one: temp file in the same folder, then move. */
 public final class AtomicFiles {
@@ -30,7 +30,8 @@ public final class AtomicFiles {
         move(s.getValue(), s.getKey());
       }
     } catch (IOException e) {
-      throw new Cam4jException("cannot write " + files.keySet() + ": " + e.getMessage(), e);
+      throw new ResourceUnavailableException("cannot write " + files.keySet() + ": "
+          + e.getMessage(), e);
     } finally {
       staged.values().forEach(AtomicFiles::deleteQuietly);
     }
