@@ -168,8 +168,10 @@ public final class Explanation {
    * Saves {@code <stem>_<method>_overlay.<format>}, {@code _heatmap.<format>}, {@code _map.npy}
    * (float32 [H, W], the normalised map at input resolution), {@code _raw.npy} (float32 [h, w],
    * the raw map; {@code _raw_<i>.npy} per layer when there are several), {@code _layers.<format>}
-   * (the layer strip, when there are several layers) and {@code _manifest.json}. All files
-   * appear together or, on failure, none does.
+   * (the layer strip, when there are several layers) and {@code _manifest.json}. Each file
+   * appears complete or not at all; the files are renamed into place only once all of them are
+   * written, and if that fails midway the ones already in place are removed, so a failure never
+   * leaves part of the set (an older file of the same name that was replaced is not restored).
    *
    * @param format {@code png} or {@code jpg}
    * @return the manifest as written, listing the files
