@@ -188,7 +188,7 @@ final class Fixtures {
   static Answer settled(String base, Answer answer) {
     Answer a = answer;
     while (a.status() == 202) {
-      String href = a.header("Location");
+      String href = a.json().path("href").asText();
       pause();
       a = get(base, href);
     }
