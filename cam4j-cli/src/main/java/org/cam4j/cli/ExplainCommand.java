@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.Target;
 import org.cam4j.explain.ClassChoice;
@@ -209,7 +209,7 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       mode = Overlay.Mode.valueOf(blend.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new Cam4jException("unknown blend '" + blend + "'; use alpha or seed");
+      throw new InvalidInputException("unknown blend '" + blend + "'; use alpha or seed");
     }
     return Overlay.builder().colormap(Colormap.parse(colormap)).alpha(alpha).mode(mode).build();
   }
@@ -247,7 +247,8 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       return ExplainOptions.Score.valueOf(score.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new Cam4jException("unknown --score '" + score + "'; use logit, softmax or negative");
+      throw new InvalidInputException("unknown --score '" + score
+          + "'; use logit, softmax or negative");
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
@@ -68,7 +69,7 @@ public final class CamModel implements AutoCloseable {
       sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
     } catch (OrtException e) {
-      throw new Cam4jException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+      throw new ResourceUnavailableException("cannot configure ONNX Runtime: " + e.getMessage(), e);
     }
     this.sessions = new SessionCache<>(options.maxCachedSessions());
   }
@@ -139,7 +140,7 @@ public final class CamModel implements AutoCloseable {
     List<String> unique = List.copyOf(new TreeSet<>(tensors));
     for (String t : unique) {
       if (!graph.hasTensor(t)) {
-        throw new Cam4jException("the model has no tensor named '" + t + "'");
+        throw new InvalidInputException("the model has no tensor named '" + t + "'");
       }
     }
     if (mustSplit(input)) {
@@ -265,7 +266,7 @@ public final class CamModel implements AutoCloseable {
   private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode) {
     for (String l : layers) {
       if (!graph.hasTensor(l)) {
-        throw new Cam4jException("the model has no tensor named '" + l + "'");
+        throw new InvalidInputException("the model has no tensor named '" + l + "'");
       }
     }
     String score = signature.score().name();
@@ -295,7 +296,7 @@ public final class CamModel implements AutoCloseable {
     long[] s = input.shape();
     long[] expected = signature.inputShape(s.length > 0 ? s[0] : 1);
     if (!Arrays.equals(s, expected)) {
-      throw new IllegalArgumentException("input shape " + Arrays.toString(s) + " does not match"
+      throw new InvalidInputException("input shape " + Arrays.toString(s) + " does not match"
           + " the model's " + Arrays.toString(expected) + " (" + signature.layout() + ")");
     }
   }

@@ -1,5 +1,6 @@
 package org.cam4j.engine;
 
+import org.cam4j.InvalidInputException;
 /** How ONNX Runtime sessions are created. Immutable; use {@link #builder()}. */
 public final class EngineOptions {
   private final int intraOpThreads;
@@ -38,7 +39,7 @@ public final class EngineOptions {
 
     public Builder intraOpThreads(int threads) {
       if (threads < 1) {
-        throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
+        throw new InvalidInputException("intra-op threads must be >= 1, got " + threads);
       }
       this.intraOpThreads = threads;
       return this;
@@ -46,7 +47,7 @@ public final class EngineOptions {
 
     public Builder maxCachedSessions(int sessions) {
       if (sessions < 1) {
-        throw new IllegalArgumentException("cached sessions must be >= 1, got " + sessions);
+        throw new InvalidInputException("cached sessions must be >= 1, got " + sessions);
       }
       this.maxCachedSessions = sessions;
       return this;

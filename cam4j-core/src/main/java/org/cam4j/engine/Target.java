@@ -2,6 +2,7 @@ package org.cam4j.engine;
 
 import java.util.Collections;
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.internal.engine.ScoreSeed;
 
 /**
@@ -37,7 +38,7 @@ public final class Target {
   /** The logit (pre-softmax score) of class {@code c}. */
   public static Target logit(int c) {
     if (c < 0) {
-      throw new IllegalArgumentException("class index must be >= 0, got " + c);
+      throw new InvalidInputException("class index must be >= 0, got " + c);
     }
     float[] w = new float[c + 1];
     w[c] = 1f;
@@ -57,7 +58,7 @@ public final class Target {
   /** {@code sum_k weights[k] * score_k}; classes past the array's end weigh 0. */
   public static Target weighted(float... weights) {
     if (weights.length == 0) {
-      throw new IllegalArgumentException("a weighted target needs at least one class weight");
+      throw new InvalidInputException("a weighted target needs at least one class weight");
     }
     return new Target(Kind.WEIGHTED, weights.clone(), false, false);
   }

@@ -2,6 +2,7 @@ package org.cam4j.explain;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.labels.Labels;
 
 /** Which class to explain: each image's top-1, a class index, or a class named by its label. */
@@ -19,7 +20,7 @@ public final class ClassChoice {
 
   public static ClassChoice index(int index) {
     if (index < 0) {
-      throw new IllegalArgumentException("class index must be >= 0, got " + index);
+      throw new InvalidInputException("class index must be >= 0, got " + index);
     }
     return new ClassChoice(index, null);
   }
@@ -27,7 +28,7 @@ public final class ClassChoice {
   /** A class named by WordNet id, label or synonym, e.g. "tabby" or "n02123045". */
   public static ClassChoice named(String name) {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("class name is empty");
+      throw new InvalidInputException("class name is empty");
     }
     return new ClassChoice(-1, name.trim());
   }
@@ -54,7 +55,7 @@ public final class ClassChoice {
    */
   public int index() {
     if (name != null) {
-      throw new IllegalArgumentException("class '" + name + "' is a name; without labels give"
+      throw new InvalidInputException("class '" + name + "' is a name; without labels give"
           + " 'top' or a class index");
     }
     return index;
@@ -69,7 +70,7 @@ public final class ClassChoice {
       return labels.find(name).index();
     }
     if (index >= labels.size()) {
-      throw new IllegalArgumentException("class " + index + " is out of range: the model has "
+      throw new InvalidInputException("class " + index + " is out of range: the model has "
           + labels.size() + " classes (0.." + (labels.size() - 1) + ")");
     }
     return index;

@@ -2,6 +2,7 @@ package org.cam4j.explain;
 
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.Target;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MethodOptions;
@@ -138,7 +139,7 @@ public final class ExplainOptions {
      */
     public Builder layers(List<String> layers) {
       if (layers.isEmpty()) {
-        throw new IllegalArgumentException("give at least one layer (or \"auto\")");
+        throw new InvalidInputException("give at least one layer (or \"auto\")");
       }
       this.layers = List.copyOf(layers);
       return this;
@@ -165,7 +166,7 @@ public final class ExplainOptions {
 
     public Builder topK(int k) {
       if (k < 1) {
-        throw new IllegalArgumentException("top-k must be >= 1, got " + k);
+        throw new InvalidInputException("top-k must be >= 1, got " + k);
       }
       this.topK = k;
       return this;

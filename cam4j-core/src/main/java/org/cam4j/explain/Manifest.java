@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.labels.Prediction;
 
 /**
@@ -82,7 +82,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
     try {
       return JSON.writeValueAsString(this) + "\n";
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("cannot write the manifest as JSON: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot write the manifest as JSON: " + e.getMessage(), e);
     }
   }
 
@@ -91,7 +91,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
     try {
       return JSON.readValue(json, Manifest.class);
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("not a cam4j manifest: " + e.getOriginalMessage(), e);
+      throw new InvalidInputException("not a cam4j manifest: " + e.getOriginalMessage(), e);
     }
   }
 }

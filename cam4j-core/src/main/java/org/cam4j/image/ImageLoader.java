@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.cam4j.InvalidInputException;
 
 /**
  * Reads a photo (JPEG, PNG, BMP, GIF, WebP) into 8-bit RGB, the form every cam4j step expects.
@@ -157,7 +158,7 @@ public final class ImageLoader {
     /** Refuse images whose header claims more than {@code pixels} (width x height). */
     public Builder maxPixels(long pixels) {
       if (pixels < 1) {
-        throw new IllegalArgumentException("max pixels must be >= 1, got " + pixels);
+        throw new InvalidInputException("max pixels must be >= 1, got " + pixels);
       }
       this.maxPixels = pixels;
       return this;

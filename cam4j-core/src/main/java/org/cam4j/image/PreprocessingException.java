@@ -1,15 +1,13 @@
 package org.cam4j.image;
 
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /** A preprocessing name, spec string or sidecar file is invalid. */
-public final class PreprocessingException extends Cam4jException {
-  /** A preprocessing problem described by {@code message}. */
+public final class PreprocessingException extends InvalidInputException {
   public PreprocessingException(String message) {
     super(message);
   }
 
-  /** A preprocessing problem described by {@code message}, caused by {@code cause}. */
   public PreprocessingException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -236,8 +236,9 @@ public final class Labels {
           + (containing.size() > 8 ? " and " + (containing.size() - 8) + " more" : "")
           + "; give the full name or the index");
     }
+    List<Label> closest = suggestions(query);
     throw new LabelsException("no class named '" + query + "' in " + source + "; closest: "
-        + describe(suggestions(query)));
+        + describe(closest), closest.stream().map(Label::name).toList());
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.HeadModel;
 import org.cam4j.tensor.FloatTensor;
 
@@ -29,7 +30,7 @@ public final class AblationCam extends ModelWeightedCam {
   /** @param batchSize ablated copies scored per run of the head */
   public AblationCam(int batchSize) {
     if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+      throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
     }
     this.batchSize = batchSize;
   }

@@ -1,6 +1,7 @@
 package org.cam4j.method;
 
 import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 
 /**
  * CAM (Zhou et al. 2016) for networks whose layer feeds a global average pool and a linear
@@ -17,7 +18,7 @@ public final class ClassActivationMap extends ModelWeightedCam {
   float[] weights(CamContext context, String layer, FeatureMaps a) {
     LinearHead head = head(context, layer);
     if (a.c() != head.channels()) {
-      throw new Cam4jException("the classifier after layer '" + layer + "' weighs "
+      throw new UnsupportedModelException("the classifier after layer '" + layer + "' weighs "
           + head.channels() + " channels but the layer has " + a.c());
     }
     int[] classes = singleClasses(context);
@@ -32,8 +33,9 @@ public final class ClassActivationMap extends ModelWeightedCam {
     try {
       return LinearHead.find(context.model().graph(), layer,
           context.model().signature().score().name());
-    } catch (Cam4jException e) {
-      throw new Cam4jException(e.getMessage() + ". CAM needs that head: use gradcam, which"
+    } catch (UnsupportedModelException e) {
+      throw new UnsupportedModelException(e.getMessage() + ". CAM needs that head: use gradcam,"
+          + " which"
           + " works with any head (and equals CAM up to a factor on such heads)", e);
     }
   }

@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 
@@ -21,7 +22,7 @@ public final class ScoreCam extends ModelWeightedCam {
   /** @param batchSize masked inputs per forward pass */
   public ScoreCam(int batchSize) {
     if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+      throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
     }
     this.batchSize = batchSize;
   }

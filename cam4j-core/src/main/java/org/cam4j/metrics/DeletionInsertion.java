@@ -3,6 +3,7 @@ package org.cam4j.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 
@@ -65,7 +66,7 @@ public final class DeletionInsertion {
     int pixels = shape.pixels();
     int steps = options.steps();
     if (steps > pixels) {
-      throw new IllegalArgumentException(steps + " steps for " + pixels + " pixels; use at most"
+      throw new InvalidInputException(steps + " steps for " + pixels + " pixels; use at most"
           + " one step per pixel");
     }
     int[] moved = new int[steps + 1];

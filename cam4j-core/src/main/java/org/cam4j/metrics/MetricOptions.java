@@ -1,6 +1,7 @@
 package org.cam4j.metrics;
 
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /** How the model-based metrics perturb and score images. Immutable; see {@link #builder()}. */
 public final class MetricOptions {
@@ -67,7 +68,7 @@ public final class MetricOptions {
     /** Deletion and insertion curves get {@code steps + 1} points. */
     public Builder steps(int steps) {
       if (steps < 1) {
-        throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        throw new InvalidInputException("steps must be >= 1, got " + steps);
       }
       this.steps = steps;
       return this;
@@ -76,7 +77,7 @@ public final class MetricOptions {
     /** Images per forward pass. */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
-        throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
       }
       this.batchSize = batchSize;
       return this;

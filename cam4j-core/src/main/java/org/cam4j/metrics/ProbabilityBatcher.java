@@ -1,6 +1,7 @@
 package org.cam4j.metrics;
 
 import java.util.Arrays;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -54,7 +55,7 @@ final class ProbabilityBatcher {
     int k = scores.size() / count;
     for (int r = 0; r < count; r++) {
       if (classes[r] >= k) {
-        throw new IllegalArgumentException("class " + classes[r] + " is out of range: the model"
+        throw new InvalidInputException("class " + classes[r] + " is out of range: the model"
             + " has " + k + " classes (0.." + (k - 1) + ")");
       }
       sinks[r][slots[r]] = logSoftmax(scores, r * k, k, classes[r]);

@@ -1,10 +1,10 @@
 package org.cam4j.registry;
 
 import java.util.List;
-import org.cam4j.Cam4jException;
+import org.cam4j.ResourceUnavailableException;
 
 /** Every URL of a file failed; {@link #attempts()} says how, one entry per URL. */
-public final class DownloadException extends Cam4jException {
+public final class DownloadException extends ResourceUnavailableException {
   private final RemoteFile file;
   private final List<String> attempts;
 

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.PreprocessingException;
 
@@ -65,10 +65,10 @@ public final class ModelCatalog {
     try {
       return fromJson(new ObjectMapper().readTree(json));
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("model catalogue " + source + " is not valid JSON: "
+      throw new InvalidInputException("model catalogue " + source + " is not valid JSON: "
           + e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new Cam4jException("model catalogue " + source + ": " + e.getMessage(), e);
+      throw new InvalidInputException("model catalogue " + source + ": " + e.getMessage(), e);
     }
   }
 

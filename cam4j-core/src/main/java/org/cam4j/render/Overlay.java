@@ -3,6 +3,7 @@ package org.cam4j.render;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /** Blends a coloured heatmap over a photo. Immutable; see {@link #builder()}. */
 public final class Overlay {
@@ -137,7 +138,7 @@ public final class Overlay {
     /** Weight of the heat colour, in [0, 1]; 0.4 by default (also the Keras tutorial's). */
     public Builder alpha(double alpha) {
       if (!(alpha >= 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        throw new InvalidInputException("alpha must be in [0, 1], got " + alpha);
       }
       this.alpha = alpha;
       return this;

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
 
 /** Reads and writes NumPy {@code .npy} files holding little-endian float32 (format 1.0). */
 public final class Npy {
@@ -29,7 +30,7 @@ public final class Npy {
     try {
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new Cam4jException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new ResourceUnavailableException("cannot read " + path + ": " + e.getMessage(), e);
     }
     return parse(bytes, path.toString());
   }
@@ -39,7 +40,7 @@ public final class Npy {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (byte m : MAGIC) {
       if (b.remaining() == 0 || b.get() != m) {
-        throw new Cam4jException(what + " is not a .npy file (bad magic)");
+        throw new InvalidInputException(what + " is not a .npy file (bad magic)");
       }
     }
     int major = b.get();
@@ -49,10 +50,11 @@ public final class Npy {
     b.position(b.position() + headerLen);
     String descr = find(DESCR, header, what);
     if (!descr.equals("<f4") && !descr.equals("|f4")) {
-      throw new Cam4jException(what + " holds " + descr + "; cam4j reads float32 ('<f4') .npy files");
+      throw new InvalidInputException(what + " holds " + descr
+          + "; cam4j reads float32 ('<f4') .npy files");
     }
     if (find(ORDER, header, what).equals("True")) {
-      throw new Cam4jException(what + " is in Fortran order; save it C-contiguous");
+      throw new InvalidInputException(what + " is in Fortran order; save it C-contiguous");
     }
     List<Long> dims = new ArrayList<>();
     for (String d : find(SHAPE, header, what).split(",")) {
@@ -66,7 +68,7 @@ public final class Npy {
       n *= d;
     }
     if (b.remaining() < n * 4) {
-      throw new Cam4jException(what + " is truncated: shape needs " + n * 4 + " bytes, has "
+      throw new InvalidInputException(what + " is truncated: shape needs " + n * 4 + " bytes, has "
           + b.remaining());
     }
     float[] data = new float[(int) n];
@@ -77,7 +79,7 @@ public final class Npy {
   private static String find(Pattern p, String header, String what) {
     Matcher m = p.matcher(header);
     if (!m.find()) {
-      throw new Cam4jException(what + " has a malformed .npy header: " + header.trim());
+      throw new InvalidInputException(what + " has a malformed .npy header: " + header.trim());
     }
     return m.group(1);
   }

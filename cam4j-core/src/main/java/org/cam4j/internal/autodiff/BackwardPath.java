@@ -6,7 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.onnx.NodeProto;
 
@@ -41,7 +41,8 @@ public final class BackwardPath {
     }
     for (String t : targets) {
       if (!upstream.contains(t)) {
-        throw new Cam4jException("layer '" + t + "' does not influence the score tensor '" + score
+        throw new InvalidInputException("layer '" + t + "' does not influence the score tensor '"
+            + score
             + "': pick a layer before the classifier head");
       }
     }

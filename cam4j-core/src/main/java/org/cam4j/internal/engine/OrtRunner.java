@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -70,18 +70,18 @@ public final class OrtRunner {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : outputs) {
           OnnxValue v = result.get(name).orElseThrow(() ->
-              new Cam4jException("ONNX Runtime returned no output '" + name + "'"));
+              new IllegalStateException("ONNX Runtime returned no output '" + name + "'"));
           OnnxTensor t = (OnnxTensor) v;
           FloatBuffer fb = t.getFloatBuffer();
           if (fb == null) {
-            throw new Cam4jException("output '" + name + "' is not float32");
+            throw new UnsupportedModelException("output '" + name + "' is not float32");
           }
           out.put(name, FloatTensor.wrap(t.getInfo().getShape(), floats(fb)));
         }
         return out;
       }
     } catch (OrtException e) {
-      throw new Cam4jException("ONNX Runtime failed: " + e.getMessage(), e);
+      throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
@@ -56,7 +56,8 @@ public final class ShapeProbe {
       }
       return shapes;
     } catch (OrtException e) {
-      throw new Cam4jException("ONNX Runtime could not run the model on an input of shape "
+      throw new UnsupportedModelException("ONNX Runtime could not run the model on an input of"
+          + " shape "
           + java.util.Arrays.toString(inputShape) + ": " + e.getMessage(), e);
     }
   }
