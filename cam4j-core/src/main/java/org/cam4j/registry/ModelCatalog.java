@@ -99,6 +99,7 @@ public final class ModelCatalog {
     return embedded;
   }
 
+  /** The model used when none is named; an embedded or a downloadable one. */
   public String defaultName() {
     return defaultName;
   }

@@ -75,6 +75,7 @@ public final class ModelRegistry {
     return List.copyOf(all);
   }
 
+  /** The model used when none is named: {@value #EMBEDDED_DEFAULT} in the bundled catalogue. */
   public String defaultName() {
     return catalog.defaultName();
   }
