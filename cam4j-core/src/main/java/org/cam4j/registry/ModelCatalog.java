@@ -25,8 +25,9 @@ import org.cam4j.image.PreprocessingException;
  * listed by name only, first; every other model is a download described by a {@link ModelEntry}.
  *
  * <p>The JSON form (see the bundled {@code models.json}): {@code default} names the default
- * model; {@code embedded} (optional) lists the names of embedded models; {@code labels} maps an id to a file ({@code file}, {@code bytes}, {@code sha256},
- * {@code urls}); each of {@code models} has {@code name}, the same file fields, and
+ * model; {@code embedded} (optional) lists the names of embedded models; {@code labels} maps an
+ * id to a file ({@code file}, {@code bytes}, {@code sha256}, {@code urls}); each of
+ * {@code models} has {@code name}, the same file fields, and
  * {@code labels} (an id) or {@code labelsNote} (why there are none), optionally
  * {@code preprocessing} (a {@link Preprocessing#parse} spec), {@code input}, {@code output}
  * and {@code notes}.

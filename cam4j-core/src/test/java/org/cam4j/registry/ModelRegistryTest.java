@@ -189,9 +189,9 @@ class ModelRegistryTest {
         () -> r.resolve("resnet5", ProgressListener.NONE));
     assertEquals(List.of("resnet50", "resnet18"), e.suggestions());
     assertEquals("unknown model 'resnet5'; closest: resnet50, resnet18; registry models:"
-        + " mobilenetv2-embedded (default), resnet50, resnet50-v1, resnet50-v1-opset12, resnet18, mobilenetv2,"
-        + " squeezenet1.1, densenet121, googlenet, efficientnet-lite4; or pass --model PATH to"
-        + " an .onnx file", e.getMessage());
+        + " mobilenetv2-embedded (default), resnet50, resnet50-v1, resnet50-v1-opset12,"
+        + " resnet18, mobilenetv2, squeezenet1.1, densenet121, googlenet, efficientnet-lite4;"
+        + " or pass --model PATH to an .onnx file", e.getMessage());
     UnknownModelException far = assertThrows(UnknownModelException.class,
         () -> r.entry("vgg"));
     assertEquals(List.of(), far.suggestions());
