@@ -3,6 +3,9 @@ package org.cam4j;
 import java.nio.file.Path;
 import org.cam4j.explain.Explainer;
 import org.cam4j.image.Preprocessing;
+import org.cam4j.registry.ModelRegistry;
+import org.cam4j.registry.ProgressListener;
+import org.cam4j.registry.ResolvedModel;
 
 /**
  * The short way in:
@@ -17,6 +20,21 @@ import org.cam4j.image.Preprocessing;
  */
 public final class Cam4j {
   private Cam4j() {
+  }
+
+  /**
+   * The embedded default model, {@value ModelRegistry#EMBEDDED_DEFAULT} (ImageNet MobileNetV2),
+   * with its labels and preprocessing; no network. Its file is copied once into the registry's
+   * cache folder ({@link org.cam4j.registry.ModelCache#fromEnvironment}).
+   *
+   * @throws org.cam4j.registry.EmbeddedModelMissingException when the {@code cam4j-models}
+   *     artifact is not on the class path
+   */
+  public static Explainer load() {
+    ResolvedModel m = ModelRegistry.standard().resolve(ModelRegistry.EMBEDDED_DEFAULT,
+        ProgressListener.NONE);
+    return Explainer.builder(m.model()).modelName(ModelRegistry.EMBEDDED_DEFAULT)
+        .preprocessing(m.preprocessing().orElseThrow()).labels(m.requireLabels()).build();
   }
 
   /** The model with the given preprocessing and placeholder labels. */

@@ -172,7 +172,8 @@ class CliProcessIT {
     String photo = shared("images/cat.png").toString();
     Path out = tmp.resolve("out");
 
-    Outcome offline = cam4jWithEnv(env, "explain", photo, "--out", out.toString());
+    Outcome offline = cam4jWithEnv(env, "explain", photo, "--model", "resnet50", "--out",
+        out.toString());
     assertEquals(3, offline.code());
     assertTrue(offline.err().startsWith("cam4j: error: cannot download model 'resnet50'"),
         offline.err());

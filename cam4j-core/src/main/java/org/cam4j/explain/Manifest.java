@@ -36,7 +36,8 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   /**
    * The model explained.
    *
-   * @param path the file as given, or null when the model came from bytes
+   * @param path the file as given, or the name given instead (an embedded model's registry
+   *     name), or null when the model came from bytes
    * @param sha256 the file's digest (lowercase hex), null when it came from bytes
    * @param input input tensor name and shape, e.g. {@code input [1, 3, 224, 224]}
    * @param score the tensor whose gradient is taken (pre-softmax scores)
