@@ -128,10 +128,11 @@ public final class CamExport {
     }
     String layerName = LayerCatalog.discover(graph, shapes, scoreName, classes).resolve(layer)
         .name();
+    long[] layerShape = shapes.get(layerName);
     ExportGraph.Spec spec = new ExportGraph.Spec(layerName, method,
         score == Score.NEGATIVE ? -1f : 1f, score == Score.SOFTMAX, rows, classIndexRequired);
     ModelProto exported = ExportGraph.build(graph, signature, spec, shapes,
-        metadata(layerName, signature, rows, graph.opset(), source.opset()));
+        metadata(layerName, layerShape, signature, rows, graph.opset(), source.opset()));
     return new ExportedModel(exported.toByteArray(), method, layerName, score, rows,
         graph.opset(), source.opset());
   }
@@ -182,8 +183,8 @@ public final class CamExport {
     }
   }
 
-  private Map<String, String> metadata(String layerName, ModelSignature signature, int rows,
-      int opset, int sourceOpset) {
+  private Map<String, String> metadata(String layerName, long[] layerShape,
+      ModelSignature signature, int rows, int opset, int sourceOpset) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("cam4j.version", Versions.cam4j());
     m.put("cam4j.method", method);
@@ -202,7 +203,8 @@ public final class CamExport {
         + " class to explain per image; a negative value explains the top-1 class");
     m.put("cam4j.output." + ExportMetadata.CLASS, "int64 [" + rows + "]: the class explained:"
         + " class_index where >= 0, else ArgMax of the score");
-    m.put("cam4j.output." + ExportMetadata.CAM_RAW, "float32 [" + rows + ",h,w]: the " + method
+    m.put("cam4j.output." + ExportMetadata.CAM_RAW, "float32 [" + rows + "," + layerShape[2]
+        + "," + layerShape[3] + "]: the " + method
         + " map at the layer's resolution, before ReLU");
     m.put("cam4j.output." + ExportMetadata.CAM, "float32 [" + rows + "," + signature.height()
         + "," + signature.width() + "]: the map at input resolution in [0,1]: ReLU, per-image"
