@@ -200,7 +200,8 @@ public final class CamExport {
             + " differentiate them)");
     m.put("cam4j.input." + ExportMetadata.CLASS_INDEX, (classIndexRequired ? "required"
         : "optional (an overridable initializer, default -1)") + " int64 [" + rows + "]: the"
-        + " class to explain per image; a negative value explains the top-1 class");
+        + " class to explain per image; a negative value explains the top-1 class (an index past"
+        + " the last class gives an all-zero map)");
     m.put("cam4j.output." + ExportMetadata.CLASS, "int64 [" + rows + "]: the class explained:"
         + " class_index where >= 0, else ArgMax of the score");
     m.put("cam4j.output." + ExportMetadata.CAM_RAW, "float32 [" + rows + "," + layerShape[2]

@@ -1,6 +1,6 @@
 package org.cam4j.internal.export;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +115,7 @@ public final class ExportGraph {
     g.addAllInitializer(map.constants());
     if (!spec.classIndexRequired()) {
       long[] minusOnes = new long[spec.batch()];
-      java.util.Arrays.fill(minusOnes, -1);
+      Arrays.fill(minusOnes, -1);
       g.addInitializer(Onnx.longTensor(ExportMetadata.CLASS_INDEX, new long[] {spec.batch()},
           minusOnes));
     }
@@ -162,7 +162,7 @@ public final class ExportGraph {
     w.floats(renaming.apply(GradientGraphBuilder.TOP), new long[] {spec.batch(), 1},
         new float[spec.batch()]);
     float[] probability = new float[spec.batch()];
-    java.util.Arrays.fill(probability, spec.probability() ? 1f : 0f);
+    Arrays.fill(probability, spec.probability() ? 1f : 0f);
     w.floats(renaming.apply(GradientGraphBuilder.PROBABILITY), new long[] {spec.batch(), 1},
         probability);
   }
