@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.Versions;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
@@ -106,7 +107,8 @@ public final class CamExport {
    * Builds the exported model: loads the source, runs one probing forward pass for the tensor
    * shapes, resolves the layer and writes the graph.
    *
-   * @throws ExportException when the model is already an export or uses a name the export adds
+   * @throws ExportException when the model is already an export or the batch does not fit it
+   * @throws UnsupportedModelException when the model already uses a name the export adds
    * @throws org.cam4j.graph.UnknownLayerException when the layer matches no feature map
    */
   public ExportedModel export() {
@@ -163,7 +165,7 @@ public final class CamExport {
       boolean used = graph.hasTensor(name) || graph.isInitializer(name)
           || graph.outputs().stream().map(ValueInfoProto::getName).anyMatch(name::equals);
       if (used) {
-        throw new ExportException("the model already has a tensor named '" + name
+        throw new UnsupportedModelException("the model already has a tensor named '" + name
             + "', a name the export adds");
       }
     }
