@@ -2,13 +2,15 @@ package org.cam4j.graph;
 
 import java.util.Optional;
 import java.util.Set;
+import org.cam4j.internal.export.ExportMetadata;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
 
 /**
  * The tensor cam4j explains: the pre-softmax class scores. When an output is a Softmax result,
- * the Softmax input is used instead (gradients of probabilities saturate).
+ * the Softmax input is used instead (gradients of probabilities saturate). The outputs a
+ * {@code cam4j export} added (class, maps) are never the score.
  *
  * @param name tensor differentiated
  * @param description how it was chosen, for reports and manifests
@@ -19,7 +21,11 @@ public record ScoreTensor(String name, String description) {
 
   public static ScoreTensor select(ModelGraph graph) {
     ScoreTensor firstSoftmaxInput = null;
+    Set<String> exported = ExportMetadata.addedOutputs(graph);
     for (ValueInfoProto out : graph.outputs()) {
+      if (exported.contains(out.getName())) {
+        continue;
+      }
       Optional<NodeProto> softmax = softmaxBehind(graph, out.getName());
       if (softmax.isEmpty()) {
         return new ScoreTensor(out.getName(), "graph output '" + out.getName() + "'");
