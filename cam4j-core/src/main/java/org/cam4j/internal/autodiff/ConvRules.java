@@ -42,13 +42,32 @@ final class ConvRules {
    * ConvTranspose takes the same tensor): a Conv with the flipped kernel where the stride is 1
    * and no pad turns negative, else a ConvTranspose.
    */
-  static String inputGradient(GradientEmitter e, String grad, String weights, long[] inShape,
-      SpatialGeometry geo, long group) {
+  private static String inputGradient(GradientEmitter e, String grad, String weights,
+      long[] inShape, SpatialGeometry geo, long group) {
     long[] pads = geo.flippedConvPads();
     String kernel = pads == null ? null : FlippedKernel.of(e, weights, group);
     if (kernel == null) {
       return transpose(e, grad, weights, inShape, geo, group);
     }
+    return flippedConv(e, grad, kernel, inShape, geo, pads, group);
+  }
+
+  /**
+   * As {@link #inputGradient(GradientEmitter, String, String, long[], SpatialGeometry, long)}
+   * for weights a rule computes (pooling windows); only the form used becomes a constant.
+   */
+  static String inputGradient(GradientEmitter e, String grad, long[] weightShape,
+      float[] weights, long[] inShape, SpatialGeometry geo, long group) {
+    long[] pads = geo.flippedConvPads();
+    if (pads == null) {
+      return transpose(e, grad, e.floats(weightShape, weights), inShape, geo, group);
+    }
+    String kernel = FlippedKernel.constant(e, weightShape, weights, group);
+    return flippedConv(e, grad, kernel, inShape, geo, pads, group);
+  }
+
+  private static String flippedConv(GradientEmitter e, String grad, String kernel,
+      long[] inShape, SpatialGeometry geo, long[] pads, long group) {
     return e.op("Conv", inShape, List.of(grad, kernel),
         Onnx.attr("kernel_shape", geo.kernel()), Onnx.attr("dilations", geo.dilations()),
         Onnx.attr("pads", pads), Onnx.attr("group", group));

@@ -3,6 +3,9 @@ package org.cam4j.internal.autodiff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.TensorValues;
+import org.cam4j.internal.onnx.TensorProto;
 
 /**
  * The kernel of a stride-1 convolution's input gradient written as a Conv: the weights
@@ -14,17 +17,39 @@ final class FlippedKernel {
   private FlippedKernel() {
   }
 
-  /** The flipped kernel's tensor, or null when it cannot be built at this opset. */
+  /** The flipped kernel of the graph's weights, or null when it cannot be built at this opset. */
   static String of(GradientEmitter e, String weights, long group) {
     long[] w = e.shape(weights);
-    float[] values = e.constantFloats(weights);
+    float[] values = constantFloats(e.graph(), weights);
     if (values != null) {
-      return e.floats(flippedShape(w, group), flip(values, w, group));
+      return constant(e, w, values, group);
     }
     if (e.opset() < 10 && taps(w) > 1) {
       return null;
     }
     return reverseSpatial(e, regroup(e, weights, w, group));
+  }
+
+  /** The flipped kernel of weights known here, as a new constant. */
+  static String constant(GradientEmitter e, long[] shape, float[] values, long group) {
+    return e.floats(flippedShape(shape, group), flip(values, shape, group));
+  }
+
+  /**
+   * The values of a float initializer or Constant, or null when the tensor is computed at run
+   * time or its values are not stored inline (external data).
+   */
+  private static float[] constantFloats(ModelGraph graph, String tensor) {
+    TensorProto t = graph.constant(tensor).orElse(null);
+    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return null;
+    }
+    float[] values = TensorValues.floats(t);
+    long size = 1;
+    for (long d : t.getDimsList()) {
+      size *= d;
+    }
+    return values.length == size ? values : null;
   }
 
   /** [M, C/g, k...] to [C, M/g, k...]. */

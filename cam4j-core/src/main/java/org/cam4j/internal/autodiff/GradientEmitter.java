@@ -3,12 +3,10 @@ package org.cam4j.internal.autodiff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
-import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.AttributeProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.TensorProto;
@@ -23,7 +21,7 @@ public final class GradientEmitter {
   private final ModelGraph graph;
   private final Map<String, long[]> shapes;
   private final List<NodeProto> nodes = new ArrayList<>();
-  private final Map<String, TensorProto> constants = new LinkedHashMap<>();
+  private final List<TensorProto> constants = new ArrayList<>();
   private int counter;
 
   GradientEmitter(ModelGraph graph, Map<String, long[]> forwardShapes) {
@@ -92,14 +90,14 @@ public final class GradientEmitter {
 
   public String floats(long[] dims, float[] values) {
     String name = fresh("const");
-    constants.put(name, Onnx.floatTensor(name, dims, values));
+    constants.add(Onnx.floatTensor(name, dims, values));
     shapes.put(name, dims.clone());
     return name;
   }
 
   public String ints(long... values) {
     String name = fresh("const");
-    constants.put(name, Onnx.longTensor(name, new long[] {values.length}, values));
+    constants.add(Onnx.longTensor(name, new long[] {values.length}, values));
     shapes.put(name, new long[] {values.length});
     return name;
   }
@@ -274,27 +272,7 @@ public final class GradientEmitter {
   }
 
   List<TensorProto> constants() {
-    return new ArrayList<>(constants.values());
-  }
-
-  /**
-   * The values of a float tensor fixed at build time (a graph initializer or Constant, or a
-   * constant made here), or null when it is computed at run time or its values are not inline.
-   */
-  float[] constantFloats(String tensor) {
-    TensorProto t = constants.get(tensor);
-    if (t == null) {
-      t = graph.constant(tensor).orElse(null);
-    }
-    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      return null;
-    }
-    float[] values = TensorValues.floats(t);
-    long size = 1;
-    for (long d : t.getDimsList()) {
-      size *= d;
-    }
-    return values.length == size ? values : null;
+    return constants;
   }
 
   static long[] broadcast(long[] a, long[] b) {

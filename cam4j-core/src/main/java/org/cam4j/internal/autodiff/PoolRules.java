@@ -58,8 +58,7 @@ final class PoolRules {
     System.arraycopy(kernel, 0, weightShape, 2, kernel.length);
     float[] ones = new float[(int) (channels * taps)];
     Arrays.fill(ones, 1f);
-    n.addGrad(0, ConvRules.inputGradient(e, scaled, e.floats(weightShape, ones), x, geo,
-        channels));
+    n.addGrad(0, ConvRules.inputGradient(e, scaled, weightShape, ones, x, geo, channels));
   }
 
   /**
@@ -217,8 +216,7 @@ final class PoolRules {
         oneHot[(c * taps + t) * taps + t] = 1f;
       }
     }
-    n.addGrad(0, ConvRules.inputGradient(e, input, e.floats(weightShape, oneHot), x, geo,
-        channels));
+    n.addGrad(0, ConvRules.inputGradient(e, input, weightShape, oneHot, x, geo, channels));
   }
 
   /** ReduceMean / ReduceSum: broadcast the gradient back over the reduced axes. */
