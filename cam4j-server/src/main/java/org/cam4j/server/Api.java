@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.cam4j.Versions;
+import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
 import org.cam4j.graph.LayerCatalog;
@@ -24,6 +27,9 @@ import org.cam4j.render.Colormap;
 final class Api {
   /** Request attribute set once the API has written its own answer (so 404s are not redone). */
   static final String ANSWERED = "cam4j.answered";
+  /** Methods that run the network many times (tens of seconds on a CPU): the page waits for Run. */
+  static final List<String> SLOW_METHODS = List.of("scorecam", "ablationcam", "smoothgrad",
+      "integrated-gradients");
 
   private final ServerConfig config;
   private final ServedModels models;
@@ -82,6 +88,7 @@ final class Api {
     }
     body.set("methods", Payloads.strings(Methods.names()));
     body.put("defaultMethod", "gradcam");
+    body.set("slowMethods", Payloads.strings(SLOW_METHODS));
     body.set("colormaps", Payloads.strings(Arrays.stream(Colormap.values())
         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()));
     json(ctx, 200, body);
@@ -167,11 +174,8 @@ final class Api {
       ExplainRequest request = ExplainRequest.parse(form, m.explainer());
       byte[] image = form.image();
       String name = form.imageName();
-      CompletableFuture<byte[]> result = pool.submit(ticket, () -> {
-        Explanation e = m.explainer().explain(decode(image, name), name, request.options());
-        return Payloads.explanation(m.id(), e, request.options().allLayers(),
-            request.tileHeight());
-      });
+      CompletableFuture<byte[]> result = pool.submit(ticket,
+          () -> answer(m, decode(image, name), name, request));
       ticket = null;
       if (!request.async()) {
         try {
@@ -201,7 +205,7 @@ final class Api {
     String id = ctx.pathParam("id");
     JobStore.Job job = jobs.get(id).orElseThrow(() -> ApiException.notFound("no job '"
         + Text.clip(id, 40) + "' (finished jobs are kept for " + config.jobTtl().toMinutes()
-        + " minutes)", java.util.List.of()));
+        + " minutes)", List.of()));
     if (!job.result().isDone()) {
       json(ctx, 202, Payloads.job(id, "running"));
       return;
@@ -214,6 +218,21 @@ final class Api {
       Thread.currentThread().interrupt();
       throw ApiException.busy("the server is shutting down", 5);
     }
+  }
+
+  /** One explanation, or, for several methods, each method's in turn (one after the other). */
+  private static byte[] answer(ServedModels.Entry m, BufferedImage photo, String name,
+      ExplainRequest request) {
+    if (!request.comparison()) {
+      Explanation e = m.explainer().explain(photo, name, request.options());
+      return Payloads.explanation(m.id(), e, request.options().allLayers(),
+          request.tileHeight());
+    }
+    List<Explanation> all = new ArrayList<>();
+    for (ExplainOptions options : request.runs()) {
+      all.add(m.explainer().explain(photo, name, options));
+    }
+    return Payloads.comparison(m.id(), all);
   }
 
   private BufferedImage decode(byte[] image, String name) {

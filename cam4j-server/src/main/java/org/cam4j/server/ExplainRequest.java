@@ -21,28 +21,58 @@ import org.cam4j.render.Overlay;
  * The fields of an explain (or classify) request, checked against the model before any work is
  * queued: an unknown method, layer, class or colormap is a 400 with the closest names.
  *
+ * @param runs one set of options per method asked for: {@code method}, or each of the
+ *     comma-separated {@code methods} (a comparison), in the order given
  * @param async answer 202 with a job id at once instead of waiting
  * @param tileHeight height of each tile of the layer strip (with allLayers)
  */
-record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
+record ExplainRequest(List<ExplainOptions> runs, boolean async, int tileHeight) {
   static final int MAX_LAYERS = 8;
+  static final int MAX_METHODS = 6;
   static final int MAX_TOP = 20;
 
   static ExplainRequest parse(Form form, Explainer model) {
-    String method = form.param("method", "gradcam").toLowerCase(Locale.ROOT);
-    if (!Methods.names().contains(method)) {
-      throw ApiException.badRequest("unknown method '" + Text.clip(method, 60) + "'; available: "
-          + String.join(", ", Methods.names()), Methods.names());
-    }
-    boolean allLayers = form.flag("allLayers");
+    List<String> methods = methods(form.param("methods", form.param("method", "gradcam")));
+    boolean allLayers = form.flag("allLayers") && methods.size() == 1;
     List<String> layers = allLayers ? List.of("auto") : layers(form.param("layer", "auto"), model);
     ClassChoice target = target(form.param("class", "top"), model.labels());
     Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
         .alpha(form.number("alpha", 0.4, 0, 1)).build();
     int top = form.integer("top", 5, 1, Math.min(MAX_TOP, model.labels().size()));
-    ExplainOptions options = ExplainOptions.builder().method(method).layers(layers)
-        .allLayers(allLayers).target(target).overlay(overlay).topK(top).build();
-    return new ExplainRequest(options, form.flag("async"), 160);
+    List<ExplainOptions> runs = methods.stream().map(method -> ExplainOptions.builder()
+        .method(method).layers(layers).allLayers(allLayers).target(target).overlay(overlay)
+        .topK(top).build()).toList();
+    return new ExplainRequest(runs, form.flag("async"), 160);
+  }
+
+  /** The options of the first (usually only) method. */
+  ExplainOptions options() {
+    return runs.get(0);
+  }
+
+  /** Whether several methods are compared. */
+  boolean comparison() {
+    return runs.size() > 1;
+  }
+
+  /** Comma-separated method names, each known, none twice, at most {@link #MAX_METHODS}. */
+  static List<String> methods(String field) {
+    List<String> names = Arrays.stream(field.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty()).distinct().toList();
+    if (names.isEmpty()) {
+      names = List.of("gradcam");
+    }
+    if (names.size() > MAX_METHODS) {
+      throw ApiException.badRequest("at most " + MAX_METHODS + " methods at once (got "
+          + names.size() + ")");
+    }
+    for (String method : names) {
+      if (!Methods.names().contains(method)) {
+        throw ApiException.badRequest("unknown method '" + Text.clip(method, 60)
+            + "'; available: " + String.join(", ", Methods.names()), Methods.names());
+      }
+    }
+    return names;
   }
 
   static List<String> layers(String field, Explainer model) {
@@ -75,11 +105,21 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
       choice = ClassChoice.parse(field);
       choice.resolve(labels);
     } catch (LabelsException e) {
-      throw ApiException.badRequest(e.getMessage(), closestClasses(field, labels));
+      throw ApiException.badRequest(withoutFolders(e.getMessage(), labels.source()),
+          closestClasses(field, labels));
     } catch (InvalidInputException e) {
       throw ApiException.badRequest(e.getMessage());
     }
     return choice;
+  }
+
+  /** The message with the labels' server path cut to its file name: clients see no folders. */
+  static String withoutFolders(String message, String source) {
+    if (source == null || message == null) {
+      return message;
+    }
+    int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+    return slash < 0 ? message : message.replace(source, source.substring(slash + 1));
   }
 
   static Colormap colormap(String field) {

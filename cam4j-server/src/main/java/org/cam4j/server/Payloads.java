@@ -54,6 +54,24 @@ final class Payloads {
    * as a base64 float32 {@code .npy}, and the manifest.
    */
   static byte[] explanation(String model, Explanation e, boolean strip, int tileHeight) {
+    return bytes(explanationNode(model, e, strip, tileHeight));
+  }
+
+  /** Several methods' explanations of one photo, in the order asked: {@code comparison}. */
+  static byte[] comparison(String model, List<Explanation> explanations) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", model);
+    ArrayNode list = root.putArray("comparison");
+    explanations.forEach(e -> list.add(explanationNode(model, e, false, 0)));
+    return bytes(root);
+  }
+
+  /**
+   * One explanation; {@code map} is the normalised map at the photo's size as colormap indices
+   * (see {@link MapBytes}) so a page can colour and blend it itself, and with the strip
+   * {@code layerMaps} holds each layer's map on a tile of the strip's size.
+   */
+  static ObjectNode explanationNode(String model, Explanation e, boolean strip, int tileHeight) {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", model);
     root.put("method", e.method());
@@ -64,15 +82,20 @@ final class Payloads {
     ObjectNode images = root.putObject("images");
     images.put("overlay", png(e.overlay()));
     images.put("heatmap", png(e.heatmapImage()));
+    root.set("map", MapBytes.json(e.photoMap()));
+    if (e.layers().size() == 1) {
+      root.put("rawMax", MapBytes.max(e.rawMap(e.layers().get(0))));
+    }
     if (strip) {
       images.put("layers", png(e.layerStrip(tileHeight)));
+      root.set("layerMaps", MapBytes.layerTiles(e, tileHeight));
     }
     ObjectNode raw = root.putObject("raw");
     for (String layer : e.layers()) {
       raw.put(layer, Base64.getEncoder().encodeToString(Npy.toBytes(e.rawMap(layer))));
     }
     root.set("manifest", JSON.valueToTree(e.manifest()));
-    return bytes(root);
+    return root;
   }
 
   static ObjectNode job(String id, String status) {
