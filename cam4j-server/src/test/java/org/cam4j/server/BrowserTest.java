@@ -286,7 +286,7 @@ class BrowserTest {
   }
 
   @Test
-  void phoneWidthHasNoSidewaysScrolling() {
+  void phoneWidthHasNoSidewaysScrolling() throws IOException {
     ChromeDriver chrome = (ChromeDriver) driver;
     chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 390,
         "height", 844, "deviceScaleFactor", 1, "mobile", true));
@@ -303,6 +303,9 @@ class BrowserTest {
       waiting().until(d -> "ready".equals(d.findElement(By.id("layers-view"))
           .getDomAttribute("data-state")));
       assertTrue(pageWidth() <= 400, "page width with the layers view: " + pageWidth());
+      Path shots = Path.of("target", "browser");
+      Files.createDirectories(shots);
+      Files.write(shots.resolve("cam4j-phone.png"), chrome.getScreenshotAs(OutputType.BYTES));
       for (String id : List.of("method", "layer", "colormap", "run")) {
         WebElement e = driver.findElement(By.id(id));
         assertTrue(e.getRect().getX() + e.getRect().getWidth() <= 390,
