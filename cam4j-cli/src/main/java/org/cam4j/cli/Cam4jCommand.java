@@ -3,7 +3,7 @@ package org.cam4j.cli;
 import picocli.CommandLine.Command;
 
 /** Top-level command; the work is in the subcommands. */
-@Command(name = "cam4j", mixinStandardHelpOptions = true, version = "cam4j 0.1.0",
+@Command(name = "cam4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Class activation maps for any ONNX image classifier.",
     subcommands = {ClassifyCommand.class, ExplainCommand.class, ExportCommand.class,
         LayersCommand.class, MetricsCommand.class, ServeCommand.class})

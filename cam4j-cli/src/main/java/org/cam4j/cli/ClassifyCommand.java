@@ -37,6 +37,10 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: {\"results\":[{\"image\",\"predictions\"}]}.")
   boolean json;
 
+  @Option(names = {"-r", "--recursive"},
+      description = "Search folders' subfolders for photos too.")
+  boolean recursive;
+
   @Parameters(paramLabel = "IMAGE|DIR", arity = "1..*",
       description = "Photos (JPEG, PNG, BMP, GIF, WebP) or folders of photos.")
   List<Path> images;
@@ -51,7 +55,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> files = ImageArguments.expand(images);
+    List<Path> files = ImageArguments.expand(images, recursive);
     ArrayNode results = JSON.createArrayNode();
     int failed = 0;
     try (Explainer explainer = modelOptions.explainer(err)) {

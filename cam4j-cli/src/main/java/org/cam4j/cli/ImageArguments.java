@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,7 +12,10 @@ import java.util.stream.Stream;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 
-/** Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name. */
+/**
+ * Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name (with
+ * {@code recursive}, the images of every subfolder too, sorted by their path in the folder).
+ */
 final class ImageArguments {
   static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
 
@@ -19,14 +23,19 @@ final class ImageArguments {
   }
 
   static List<Path> expand(List<Path> arguments) {
+    return expand(arguments, false);
+  }
+
+  static List<Path> expand(List<Path> arguments, boolean recursive) {
     List<Path> images = new ArrayList<>();
     for (Path a : arguments) {
       if (Files.isDirectory(a)) {
-        List<Path> found = imagesIn(a);
+        List<Path> found = imagesIn(a, recursive);
         if (found.isEmpty()) {
           throw new InvalidInputException("no images ("
               + String.join(", ", EXTENSIONS.stream().sorted()
-              .toList()) + ") in folder " + a);
+              .toList()) + ") in folder " + a + (recursive ? " or its subfolders"
+              : " (--recursive searches subfolders)"));
         }
         images.addAll(found);
       } else if (Files.exists(a)) {
@@ -38,14 +47,26 @@ final class ImageArguments {
     return images;
   }
 
-  private static List<Path> imagesIn(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
+  private static List<Path> imagesIn(Path dir, boolean recursive) {
+    try (Stream<Path> files = recursive ? Files.walk(dir) : Files.list(dir)) {
+      // compared name by name, so a folder's photos stay together: a/z.png before a-b/x.png
+      // (plain path order puts a-b/ first, '-' sorting before '/')
       return files.filter(Files::isRegularFile).filter(ImageArguments::hasImageExtension)
-          .sorted().toList();
+          .sorted(Comparator.comparing(dir::relativize, ImageArguments::byNames)).toList();
     } catch (IOException e) {
       throw new ResourceUnavailableException("cannot list folder " + dir + ": "
           + e.getMessage(), e);
     }
+  }
+
+  private static int byNames(Path a, Path b) {
+    for (int i = 0; i < Math.min(a.getNameCount(), b.getNameCount()); i++) {
+      int c = a.getName(i).toString().compareTo(b.getName(i).toString());
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.getNameCount(), b.getNameCount());
   }
 
   private static boolean hasImageExtension(Path p) {

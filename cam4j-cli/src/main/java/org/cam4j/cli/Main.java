@@ -12,6 +12,14 @@ public final class Main {
   }
 
   static int run(String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // answered before picocli builds every subcommand (that loads Jackson and all methods,
+      // ~1 s): scripts call --version to probe an installation
+      for (String line : new VersionProvider().getVersion()) {
+        System.out.println(line);
+      }
+      return 0;
+    }
     CommandLine cli = new CommandLine(new Cam4jCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
