@@ -151,9 +151,10 @@ function seconds(run) {
 }
 
 async function explain() {
-  if (!state.photo) return;
+  if (!state.photo) { setStatus('choose a photo first'); return; }
   const method = $('method').value;
   const run = begin('explaining with ' + method);
+  if ($('layers-toggle').checked) $('layers-view').dataset.state = 'busy';
   try {
     const body = await request(run, form({ method }));
     check(run);
@@ -173,7 +174,8 @@ async function explain() {
 
 async function compare() {
   const methods = [...document.querySelectorAll('#compare-methods input:checked')].map((c) => c.value);
-  if (!state.photo || methods.length === 0) return;
+  if (!state.photo) { setStatus('choose a photo first'); return; }
+  if (methods.length === 0) { setStatus('tick at least one method to compare'); return; }
   const run = begin('comparing ' + methods.join(', '));
   try {
     const body = await request(run, form({ methods: methods.join(',') }));
@@ -339,9 +341,7 @@ async function choosePhoto(file) {
   }
   if (state.photo !== file) return;
   state.photoImage = image.naturalWidth ? image : null;
-  state.last = null;
-  state.layers = null;
-  $('layers-view').hidden = true;
+  clearResults();
   $('class').value = '';
   if (state.slow.has($('method').value)) {
     $('slow-hint').hidden = false;
@@ -495,6 +495,18 @@ function show(body) {
   document.body.dataset.explains = String(state.explains);
 }
 
+/** Back to the empty state: nothing of the previous photo stays on screen. */
+function clearResults() {
+  state.last = null;
+  state.layers = null;
+  state.compare = null;
+  for (const id of ['main-figure', 'target', 'predictions-title', 'downloads', 'layers-view', 'compare-view']) {
+    $(id).hidden = true;
+  }
+  $('predictions').replaceChildren();
+  $('empty').hidden = false;
+}
+
 function tile(container, map, caption) {
   const figure = document.createElement('figure');
   const canvas = document.createElement('canvas');
@@ -519,6 +531,7 @@ function showLayers(body) {
 
 function showComparison(body) {
   state.compare = body;
+  $('empty').hidden = true;
   const tiles = $('compare-tiles');
   tiles.replaceChildren();
   for (const e of body.comparison) tile(tiles, e.map, describe(e) + ' at ' + e.layers.join(', '));
