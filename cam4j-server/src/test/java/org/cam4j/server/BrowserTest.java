@@ -252,6 +252,9 @@ class BrowserTest {
     Path shot = shots.resolve("cam4j-page.png");
     Files.write(shot, ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
     assertTrue(Files.size(shot) > 10_000);
+    js("document.getElementById('layers-view').scrollIntoView()");
+    Files.write(shots.resolve("cam4j-layers.png"),
+        ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
 
     // clicking a prediction explains that class
     driver.findElement(By.id("layers-toggle")).click();
@@ -427,7 +430,7 @@ class BrowserTest {
   }
 
   @Test
-  void slowMethodsWaitForRunAndMethodsCompareInAGrid() {
+  void slowMethodsWaitForRunAndMethodsCompareInAGrid() throws IOException {
     driver.manage().window().setSize(new Dimension(1400, 1100));
     load();
     js(WRAP_FETCH, false);
@@ -451,6 +454,11 @@ class BrowserTest {
       assertTrue(captions.get(i).getText().startsWith(chosen.get(i) + " · Egyptian cat"),
           captions.get(i).getText());
     }
+    js("document.getElementById('compare-view').scrollIntoView()");
+    Path shots = Path.of("target", "browser");
+    Files.createDirectories(shots);
+    Files.write(shots.resolve("cam4j-compare.png"),
+        ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
     List<?> maps = (List<?>) js("return state.compare.comparison.map(e => e.map.data)");
     assertFalse(maps.get(0).equals(maps.get(2)), "gradcam and layercam maps differ");
   }
