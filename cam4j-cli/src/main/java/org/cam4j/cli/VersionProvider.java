@@ -8,6 +8,7 @@ import picocli.CommandLine.IVersionProvider;
  * Runtime's native library is not loaded for it).
  */
 final class VersionProvider implements IVersionProvider {
+  /** One line: {@code cam4j <version>}. */
   @Override
   public String[] getVersion() {
     return new String[] {"cam4j " + Versions.cam4j()};

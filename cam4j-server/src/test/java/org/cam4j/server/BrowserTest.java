@@ -477,5 +477,12 @@ class BrowserTest {
     assertTrue(error.contains("imagenet_labels_1001.txt"), error);
     assertFalse(error.contains(Fixtures.shared("labels").toString()), error);
     assertFalse(error.contains("/"), "no folder in: " + error);
+
+    // the page's own guard: absolute paths lose their folders, layer names keep theirs
+    assertEquals("cannot read labels.txt; closest: MobilenetV2/Conv_1/Relu6",
+        js("return withoutFolders(arguments[0])",
+            "cannot read /srv/models/labels.txt; closest: MobilenetV2/Conv_1/Relu6"));
+    assertEquals("in 'synset.txt'", js("return withoutFolders(arguments[0])",
+        "in 'C:\\models\\synset.txt'"));
   }
 }

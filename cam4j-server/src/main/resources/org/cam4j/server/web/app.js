@@ -542,9 +542,12 @@ function showComparison(body) {
 
 // ---- messages ----
 
-/** Folders of file paths dropped from a message: only the file name is the user's business. */
+/**
+ * Folders of absolute file paths dropped from a message (only the file name is the user's
+ * business); layer names such as MobilenetV2/Conv_1/Relu6 do not start a word with a slash.
+ */
 function withoutFolders(text) {
-  return text.replace(/(?:[A-Za-z]:)?(?:[\\/][^\\/\s'"]+)+[\\/]([^\\/\s'"]+)/g, '$1');
+  return text.replace(/(^|[\s'"(])(?:[A-Za-z]:)?(?:[\\/][^\\/\s'"]+)+[\\/]([^\\/\s'"]+)/g, '$1$2');
 }
 
 function showError(e) {
