@@ -127,7 +127,9 @@ function cancelRun() {
   state.run = null;
   run.controller.abort();
   if (run.job) {
-    fetch('/api/jobs/' + encodeURIComponent(run.job), { method: 'DELETE' }).catch(() => {});
+    // keepalive: the DELETE still goes out when the page is being closed
+    fetch('/api/jobs/' + encodeURIComponent(run.job), { method: 'DELETE', keepalive: true })
+      .catch(() => {});
   }
   end(run);
   return true;
@@ -301,6 +303,7 @@ function wire() {
     if (cancelRun()) setStatus('cancelled');
   });
   $('compare').addEventListener('click', compare);
+  window.addEventListener('pagehide', cancelRun); // a closed tab leaves no job running
   $('colormap').addEventListener('change', () => { paintColorbar(); repaint(); });
   $('alpha').addEventListener('input', () => {
     $('alpha-value').textContent = Number($('alpha').value).toFixed(2);
