@@ -454,6 +454,8 @@ class BrowserTest {
       assertTrue(captions.get(i).getText().startsWith(chosen.get(i) + " · Egyptian cat"),
           captions.get(i).getText());
     }
+    assertEquals("Egyptian cat", driver.findElement(By.cssSelector(
+        "#predictions li:first-child .label")).getText(), "the top-5 come with a comparison");
     js("document.getElementById('compare-view').scrollIntoView()");
     Path shots = Path.of("target", "browser");
     Files.createDirectories(shots);

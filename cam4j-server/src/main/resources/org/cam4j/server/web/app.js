@@ -461,6 +461,15 @@ function show(body) {
   $('caption').textContent = describe(body) + ' at ' + body.layers.join(', ');
   $('scale').textContent = 'map value: share of its peak'
     + (typeof body.rawMax === 'number' ? ' (1 = raw ' + body.rawMax.toPrecision(3) + ')' : '');
+  showPredictions(body);
+  $('downloads').hidden = false;
+  if (!$('layers-toggle').checked) $('layers-view').hidden = true;
+  state.explains += 1;
+  document.body.dataset.explains = String(state.explains);
+}
+
+/** The class explained and the top-5 bars (choosing one explains that class). */
+function showPredictions(body) {
   $('target').hidden = false;
   $('target-label').textContent = body.target.label;
   $('target-prob').textContent = '(class ' + body.target.index + ', p = ' + body.target.probability.toFixed(3) + ')';
@@ -492,10 +501,6 @@ function show(body) {
     li.appendChild(b);
     list.appendChild(li);
   }
-  $('downloads').hidden = false;
-  if (!$('layers-toggle').checked) $('layers-view').hidden = true;
-  state.explains += 1;
-  document.body.dataset.explains = String(state.explains);
 }
 
 /** Back to the empty state: nothing of the previous photo stays on screen. */
@@ -535,6 +540,7 @@ function showLayers(body) {
 function showComparison(body) {
   state.compare = body;
   $('empty').hidden = true;
+  if (!state.last) showPredictions(body.comparison[0]);
   const tiles = $('compare-tiles');
   tiles.replaceChildren();
   for (const e of body.comparison) tile(tiles, e.map, describe(e) + ' at ' + e.layers.join(', '));
