@@ -22,6 +22,11 @@ public final class VjpRules {
     PoolRules.register(rules);
     LinearRules.register(rules);
     ShapeRules.register(rules);
+    MathRules.register(rules);
+    NormalizationRules.register(rules);
+    IndexingRules.register(rules);
+    ReductionRules.register(rules);
+    EinsumRules.register(rules);
     return Map.copyOf(rules);
   }
 
