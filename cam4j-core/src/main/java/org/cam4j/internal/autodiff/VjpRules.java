@@ -27,6 +27,7 @@ public final class VjpRules {
     IndexingRules.register(rules);
     ReductionRules.register(rules);
     EinsumRules.register(rules);
+    ResizeRules.register(rules);
     return Map.copyOf(rules);
   }
 

@@ -43,15 +43,16 @@ class UnsupportedOperatorTest {
   }
 
   @Test
-  void resizeOnThePathIsNamedWithItsNode() {
+  void cubicResizeOnThePathIsNamedWithItsNode() {
     TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
         .weights("scales", new long[] {4}, new float[] {1, 1, 2, 2})
-        .node("Resize", in("x", "", "scales"), "r", attr("mode", "nearest"))
+        .node("Resize", in("x", "", "scales"), "r", attr("mode", "cubic"))
         .node("GlobalAveragePool", in("r"), "y");
     UnsupportedOperatorException e = failure(model);
     assertEquals("Resize", e.opType());
     assertEquals("node_r", e.nodeName());
-    assertTrue(e.getMessage().contains("Resize node 'node_r'"), e.getMessage());
+    assertTrue(e.getMessage().contains("Resize node 'node_r' (mode cubic (only nearest and"
+        + " linear))"), e.getMessage());
     assertListsSupportedOps(e.getMessage());
   }
 
