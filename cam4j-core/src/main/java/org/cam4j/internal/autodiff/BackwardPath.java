@@ -136,7 +136,8 @@ public final class BackwardPath {
   private static void addShapeSources(ModelGraph graph, String tensor, Set<String> names,
       Set<String> visited) {
     NodeProto producer = graph.producer(tensor).orElse(null);
-    if (!visited.add(tensor) || producer == null || !StaticInts.OPS.contains(producer.getOpType())) {
+    if (!visited.add(tensor) || producer == null
+        || !StaticInts.OPS.contains(producer.getOpType())) {
       return;
     }
     if (producer.getOpType().equals("Shape") || producer.getOpType().equals("Size")) {

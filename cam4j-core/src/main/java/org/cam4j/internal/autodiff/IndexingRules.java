@@ -1,6 +1,7 @@
 package org.cam4j.internal.autodiff;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ final class IndexingRules {
     long[] x = n.inputShape(0);
     int axis = axis(n.attrs().getInt("axis", 0), x.length);
     long[] indices = ShapeRules.constant(n, 1);
-    long outer = PoolRules.product(java.util.Arrays.copyOfRange(x, 0, axis));
-    long inner = PoolRules.product(java.util.Arrays.copyOfRange(x, axis + 1, x.length));
+    long outer = PoolRules.product(Arrays.copyOfRange(x, 0, axis));
+    long inner = PoolRules.product(Arrays.copyOfRange(x, axis + 1, x.length));
     long dim = x[axis];
     long[] source = new long[(int) (outer * indices.length * inner)];
     int p = 0;
