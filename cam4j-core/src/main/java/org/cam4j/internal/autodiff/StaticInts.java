@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongBinaryOperator;
+import java.util.stream.IntStream;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.NodeAttributes;
 import org.cam4j.internal.graph.TensorValues;
@@ -21,7 +23,7 @@ import org.cam4j.internal.onnx.TensorProto;
  */
 final class StaticInts {
   /** The ops {@link #values} evaluates. */
-  static final java.util.Set<String> OPS = java.util.Set.of("Shape", "Size", "Identity", "Cast",
+  static final Set<String> OPS = Set.of("Shape", "Size", "Identity", "Cast",
       "Gather", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Slice", "Add", "Sub", "Mul", "Div",
       "Mod", "Min", "Max", "Equal", "Where", "ConstantOfShape", "Range", "Constant");
 
@@ -191,7 +193,7 @@ final class StaticInts {
   }
 
   private static long[] squeezed(long[] dims, long[] axes) {
-    return java.util.stream.IntStream.range(0, dims.length)
+    return IntStream.range(0, dims.length)
         .filter(i -> axes == null ? dims[i] != 1
             : Arrays.stream(axes).noneMatch(a -> (a < 0 ? a + dims.length : a) == i))
         .mapToLong(i -> dims[i]).toArray();

@@ -4,6 +4,7 @@ import static org.cam4j.internal.autodiff.TinyModel.in;
 import static org.cam4j.internal.graph.Onnx.attr;
 
 import java.util.stream.Stream;
+import org.cam4j.internal.onnx.AttributeProto;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +46,7 @@ class ResizeGradientTest {
   }
 
   private static Arguments scales(String label, int opset, float sh, float sw,
-      org.cam4j.internal.onnx.AttributeProto... attrs) {
+      AttributeProto... attrs) {
     TinyModel model = TinyModel.opset(opset).input("x", 1, 2, 4, 4)
         .weights("scales", new long[] {4}, new float[] {1, 1, sh, sw});
     String roi = opset < 13 ? "roi" : "";
@@ -56,7 +57,7 @@ class ResizeGradientTest {
   }
 
   private static Arguments sizes(String label, int opset, long h, long w,
-      org.cam4j.internal.onnx.AttributeProto... attrs) {
+      AttributeProto... attrs) {
     TinyModel model = TinyModel.opset(opset).input("x", 1, 2, 4, 4).ints("sizes", 1, 2, h, w);
     return Arguments.of(label, model.node("Resize", in("x", "", "", "sizes"), "y", attrs));
   }

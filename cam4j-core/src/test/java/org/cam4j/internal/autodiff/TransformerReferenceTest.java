@@ -17,6 +17,8 @@ import java.util.Set;
 import org.cam4j.SharedData;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -102,14 +104,14 @@ class TransformerReferenceTest {
   /** The class score with {@code layer} fed in place of its producer's output. */
   private static double score(ModelGraph graph, String layer, long[] shape, float[] activation,
       int cls) throws OrtException {
-    org.cam4j.internal.onnx.GraphProto.Builder g = graph.proto().getGraph().toBuilder();
+    GraphProto.Builder g = graph.proto().getGraph().toBuilder();
     for (int i = 0; i < g.getNodeCount(); i++) {
       int k = g.getNode(i).getOutputList().indexOf(layer);
       if (k >= 0) {
         g.setNode(i, g.getNode(i).toBuilder().setOutput(k, layer + "/cut"));
       }
     }
-    g.addInput(org.cam4j.internal.graph.Onnx.floatValueInfo(layer, shape));
+    g.addInput(Onnx.floatValueInfo(layer, shape));
     byte[] bytes = graph.proto().toBuilder().setGraph(g).build().toByteArray();
     FloatTensor input = Npy.read(SharedData.path("reference/input.npy"));
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
