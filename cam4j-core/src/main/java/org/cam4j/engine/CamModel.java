@@ -21,9 +21,11 @@ import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
+import org.cam4j.internal.engine.SharedWeights;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -38,39 +40,52 @@ import org.cam4j.tensor.FloatTensor;
  * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
  * serves several layers and a warm model builds none). Models of opset 7 to 9 are lifted to
  * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
+ *
+ * <p>Every session of the model reads one native copy of its weights ({@link SharedWeights}).
+ * Sessions are cached within {@link EngineOptions#maxCachedSessions()} and
+ * {@link EngineOptions#memoryBudgetBytes()} and leased for each run: a session the cache evicts
+ * or {@link #close()} retires is closed only after the runs using it have finished.
  */
 public final class CamModel implements AutoCloseable {
   private final ModelGraph graph;
   private final ModelSignature signature;
   private final OrtEnvironment env;
-  private final OrtSession.SessionOptions sessionOptions;
-  private final SessionCache<SessionKey> sessions;
+  private final int intraOpThreads;
+  private final SharedWeights weights;
+  private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
+  private volatile long activationFloatsPerImage = -1;
+
+  /** What a cached session runs: the whole model or the head after a layer. */
+  private sealed interface CacheKey permits SessionKey, HeadKey {
+  }
 
   /**
    * A session: forward only (tensors exposed) or forward+backward (layers differentiated, with
    * true or guided gradients).
    */
   private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape,
-      BackwardMode mode) {
+      BackwardMode mode) implements CacheKey {
   }
+
+  /** The session of {@link #head(String)}; it takes any batch. */
+  private record HeadKey(String layer) implements CacheKey {
+  }
+
+  /** A backward pass holds about one gradient per forward activation. */
+  private static final int GRADIENT_ACTIVATIONS = 2;
 
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = OpsetUpgrade.forGradients(graph);
     this.signature = ModelSignature.of(this.graph);
     this.env = OrtEnvironment.getEnvironment();
-    try {
-      this.sessionOptions = new OrtSession.SessionOptions();
-      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-      sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-    } catch (OrtException e) {
-      throw new Cam4jException("cannot configure ONNX Runtime: " + e.getMessage(), e);
-    }
-    this.sessions = new SessionCache<>(options.maxCachedSessions());
+    this.intraOpThreads = options.intraOpThreads();
+    this.weights = SharedWeights.of(env, this.graph);
+    this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),
+        ModelSession::estimatedBytes);
   }
 
   public static CamModel load(Path path) {
@@ -112,10 +127,12 @@ public final class CamModel implements AutoCloseable {
               outputs.addAll(n.getOutputList());
             }
           }
-          catalogShapes.putAll(ShapeProbe.probe(env, sessionOptions, graph,
+          catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
               signature.inputName(), signature.inputShape(1), outputs));
           long[] score = catalogShapes.get(signature.score().name());
           classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+          activationFloatsPerImage = catalogShapes.values().stream()
+              .mapToLong(s -> Arrays.stream(s).skip(1).reduce(1, (a, b) -> a * b)).sum();
           catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
@@ -158,11 +175,14 @@ public final class CamModel implements AutoCloseable {
     List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
     SessionKey key = new SessionKey(false, computed, boxed(input.shape()),
         BackwardMode.GRADIENT);
-    OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
-    Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
-        Map.of(signature.inputName(), input), wanted));
+    Map<String, FloatTensor> out;
+    try (var lease = sessions.acquire(key, k -> open(forwardModel(computed),
+        activationBytes(input.dim(0), 1)))) {
+      out = new HashMap<>(OrtRunner.run(env, lease.session().session(),
+          Map.of(signature.inputName(), input), wanted));
+    }
     FloatTensor scores = asMatrix(out.get(score));
     if (!computed.contains(score)) {
       out.remove(score);
@@ -206,8 +226,6 @@ public final class CamModel implements AutoCloseable {
     long k = classes();
     SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
         boxed(input.shape()), mode);
-    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.tensors(),
-        input.shape(), mode)));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
         GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
@@ -222,8 +240,11 @@ public final class CamModel implements AutoCloseable {
       wanted.add(l);
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
-    Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
-    FloatTensor scores = asMatrix(out.get(scoreName));
+    Map<String, FloatTensor> out;
+    try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
+        input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
+      out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
+    }    FloatTensor scores = asMatrix(out.get(scoreName));
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
     for (String l : unique) {
@@ -236,13 +257,20 @@ public final class CamModel implements AutoCloseable {
 
   /**
    * The part of the model after a layer, to score replaced activations of it without running
-   * the layers before (built on first use per layer, then cached).
+   * the layers before. The head's graph is cut on first use per layer and kept (it shares the
+   * model's weights); its session lives in the model's bounded session cache.
    */
   public HeadModel head(String layer) {
     synchronized (heads) {
       return heads.computeIfAbsent(layer, l -> new HeadModel(
-          HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
+          HeadGraph.cut(graph, l, signature.score().name()), env, this::headSession,
+          () -> sessions.retire(new HeadKey(l))));
     }
+  }
+
+  private SessionCache<CacheKey, ModelSession>.Lease headSession(HeadGraph head) {
+    return sessions.acquire(new HeadKey(head.layer()),
+        k -> open(head.proto(), activationBytes(1, 1)));
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -277,18 +305,23 @@ public final class CamModel implements AutoCloseable {
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, sessionOptions, graph, signature.inputName(), inputShape,
+      shapes = ShapeProbe.probe(env, intraOpThreads, graph, signature.inputName(), inputShape,
           needed);
     }
     return GradientGraphBuilder.build(graph, layers, score, shapes, mode);
   }
 
-  private OrtSession createSession(ModelProto model) {
-    try {
-      return env.createSession(model.toByteArray(), sessionOptions);
-    } catch (OrtException e) {
-      throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
-    }
+  private ModelSession open(ModelProto model, long activationBytes) {
+    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes);
+  }
+
+  /**
+   * What one run may hold at once, over-estimated as every tensor of the forward pass of
+   * {@code rows} images, {@code factor} times (a backward pass adds a gradient per activation).
+   */
+  private long activationBytes(long rows, int factor) {
+    layers();
+    return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 
   private void checkInput(FloatTensor input) {
@@ -362,13 +395,16 @@ public final class CamModel implements AutoCloseable {
     return Arrays.stream(shape).boxed().toList();
   }
 
+  /**
+   * Retires every session: idle ones close now, those still running close when their run ends;
+   * the shared weights are freed with the last session. Later runs fail.
+   */
   @Override
   public void close() {
     synchronized (heads) {
-      heads.values().forEach(HeadModel::close);
       heads.clear();
     }
     sessions.close();
-    sessionOptions.close();
+    weights.release();
   }
 }

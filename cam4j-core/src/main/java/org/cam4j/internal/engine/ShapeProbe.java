@@ -26,7 +26,11 @@ public final class ShapeProbe {
   private ShapeProbe() {
   }
 
-  public static Map<String, long[]> probe(OrtEnvironment env, OrtSession.SessionOptions options,
+  /**
+   * The shapes of {@code tensors} (those a node computes) and of the input, from one run on
+   * zeros of {@code inputShape}.
+   */
+  public static Map<String, long[]> probe(OrtEnvironment env, int intraOpThreads,
       ModelGraph graph, String inputName, long[] inputShape, Collection<String> tensors) {
     Set<String> wanted = new LinkedHashSet<>();
     for (String t : tensors) {
@@ -41,6 +45,19 @@ public final class ShapeProbe {
       g.addOutput(ValueInfoProto.newBuilder().setName(t));
     }
     byte[] bytes = graph.proto().toBuilder().setGraph(g).build().toByteArray();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      return run(env, options, bytes, inputName, inputShape, wanted, shapes);
+    } catch (OrtException e) {
+      throw new Cam4jException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, long[]> run(OrtEnvironment env, OrtSession.SessionOptions options,
+      byte[] bytes, String inputName, long[] inputShape, Set<String> wanted,
+      Map<String, long[]> shapes) {
     long n = 1;
     for (long d : inputShape) {
       n *= d;
