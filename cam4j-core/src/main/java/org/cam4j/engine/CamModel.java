@@ -1,8 +1,6 @@
 package org.cam4j.engine;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.cam4j.Cam4jException;
 import org.cam4j.graph.LayerCatalog;
-import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
@@ -75,8 +72,11 @@ public final class CamModel implements AutoCloseable {
   private record HeadKey(String layer) implements CacheKey {
   }
 
-  /** A backward pass holds about one gradient per forward activation. */
-  private static final int GRADIENT_ACTIVATIONS = 2;
+  /**
+   * A backward pass holds the forward activations, about one gradient per activation and the
+   * convolution workspaces: about three times a forward pass's tensors.
+   */
+  private static final int GRADIENT_ACTIVATIONS = 3;
 
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = OpsetUpgrade.forGradients(graph);
@@ -121,18 +121,7 @@ public final class CamModel implements AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (catalog == null) {
-          List<String> outputs = new ArrayList<>();
-          for (NodeProto n : graph.nodes()) {
-            if (!n.getOpType().equals("Constant")) {
-              outputs.addAll(n.getOutputList());
-            }
-          }
-          catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
-              signature.inputName(), signature.inputShape(1), outputs));
-          long[] score = catalogShapes.get(signature.score().name());
-          classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
-          activationFloatsPerImage = catalogShapes.values().stream()
-              .mapToLong(s -> Arrays.stream(s).skip(1).reduce(1, (a, b) -> a * b)).sum();
+          probeShapes();
           catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
@@ -140,6 +129,25 @@ public final class CamModel implements AutoCloseable {
       }
     }
     return c;
+  }
+
+  /** The shapes of every node output at batch 1, from one probing forward pass (once). */
+  private synchronized void probeShapes() {
+    if (activationFloatsPerImage >= 0) {
+      return;
+    }
+    List<String> outputs = new ArrayList<>();
+    for (NodeProto n : graph.nodes()) {
+      if (!n.getOpType().equals("Constant")) {
+        outputs.addAll(n.getOutputList());
+      }
+    }
+    catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
+        signature.inputName(), signature.inputShape(1), outputs));
+    long[] score = catalogShapes.get(signature.score().name());
+    classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+    activationFloatsPerImage = catalogShapes.values().stream()
+        .mapToLong(s -> Arrays.stream(s).skip(1).reduce(1, (a, b) -> a * b)).sum();
   }
 
   /** Plain forward pass: the pre-softmax scores [N, K]. */
@@ -244,7 +252,8 @@ public final class CamModel implements AutoCloseable {
     try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
         input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
       out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
-    }    FloatTensor scores = asMatrix(out.get(scoreName));
+    }
+    FloatTensor scores = asMatrix(out.get(scoreName));
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
     for (String l : unique) {
@@ -316,11 +325,12 @@ public final class CamModel implements AutoCloseable {
   }
 
   /**
-   * What one run may hold at once, over-estimated as every tensor of the forward pass of
-   * {@code rows} images, {@code factor} times (a backward pass adds a gradient per activation).
+   * What one run may hold at once: every tensor of the forward pass of {@code rows} images,
+   * {@code factor} times. Heads are counted at one row, like the whole model (an over-estimate
+   * of their tensors, which batches of ablated copies make up for).
    */
   private long activationBytes(long rows, int factor) {
-    layers();
+    probeShapes();
     return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 

@@ -61,12 +61,12 @@ class SessionConcurrencyTest {
     }
     EngineOptions tiny = EngineOptions.builder().maxCachedSessions(2).build();
     try (CamModel model = CamModel.load(SharedData.path(RESNET), tiny)) {
-      // 4 threads x 50 calls; each thread moves to the next layer set every 10 calls and every
-      // fifth call runs the backward pass too: 6 sessions in turn through a cache of 2
+      // 4 threads x 50 calls; each thread moves to the next layer set every 25 calls, and every
+      // tenth call runs the backward pass too: 6 sessions in turn through a cache of 2
       runAll(4, thread -> {
         for (int call = 0; call < 50; call++) {
-          List<String> layers = SETS.get((thread + call / 10) % SETS.size());
-          if (call % 5 == 4) {
+          List<String> layers = SETS.get((thread + call / 25) % SETS.size());
+          if (call % 10 == 9) {
             assertSameGradients(backward.get(layers), gradients(model, IMAGE, layers));
           } else {
             assertSameForward(forward.get(layers), model.forward(IMAGE, layers), layers);

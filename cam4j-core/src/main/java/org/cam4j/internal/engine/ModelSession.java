@@ -50,6 +50,7 @@ public final class ModelSession implements AutoCloseable {
     }
   }
 
+  /** The session; open while the cache lease it came with is. */
   public OrtSession session() {
     return session;
   }
