@@ -1,8 +1,6 @@
 package org.cam4j.engine;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,15 +14,16 @@ import java.util.TreeSet;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 import org.cam4j.graph.LayerCatalog;
-import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
+import org.cam4j.internal.engine.SharedWeights;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -39,39 +38,55 @@ import org.cam4j.tensor.FloatTensor;
  * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
  * serves several layers and a warm model builds none). Models of opset 7 to 9 are lifted to
  * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
+ *
+ * <p>Every session of the model reads one native copy of its weights ({@link SharedWeights}).
+ * Sessions are cached within {@link EngineOptions#maxCachedSessions()} and
+ * {@link EngineOptions#memoryBudgetBytes()} and leased for each run: a session the cache evicts
+ * or {@link #close()} retires is closed only after the runs using it have finished.
  */
 public final class CamModel implements AutoCloseable {
   private final ModelGraph graph;
   private final ModelSignature signature;
   private final OrtEnvironment env;
-  private final OrtSession.SessionOptions sessionOptions;
-  private final SessionCache<SessionKey> sessions;
+  private final int intraOpThreads;
+  private final SharedWeights weights;
+  private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
+  private volatile long activationFloatsPerImage = -1;
+
+  /** What a cached session runs: the whole model or the head after a layer. */
+  private sealed interface CacheKey permits SessionKey, HeadKey {
+  }
 
   /**
    * A session: forward only (tensors exposed) or forward+backward (layers differentiated, with
    * true or guided gradients).
    */
   private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape,
-      BackwardMode mode) {
+      BackwardMode mode) implements CacheKey {
   }
+
+  /** The session of {@link #head(String)}; it takes any batch. */
+  private record HeadKey(String layer) implements CacheKey {
+  }
+
+  /**
+   * A backward pass holds the forward activations, about one gradient per activation and the
+   * convolution workspaces: about three times a forward pass's tensors.
+   */
+  private static final int GRADIENT_ACTIVATIONS = 3;
 
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = OpsetUpgrade.forGradients(graph);
     this.signature = ModelSignature.of(this.graph);
     this.env = OrtEnvironment.getEnvironment();
-    try {
-      this.sessionOptions = new OrtSession.SessionOptions();
-      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-      sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-    } catch (OrtException e) {
-      throw new ResourceUnavailableException("cannot configure ONNX Runtime: " + e.getMessage(), e);
-    }
-    this.sessions = new SessionCache<>(options.maxCachedSessions());
+    this.intraOpThreads = options.intraOpThreads();
+    this.weights = SharedWeights.of(env, this.graph);
+    this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),
+        ModelSession::estimatedBytes);
   }
 
   public static CamModel load(Path path) {
@@ -107,16 +122,7 @@ public final class CamModel implements AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (catalog == null) {
-          List<String> outputs = new ArrayList<>();
-          for (NodeProto n : graph.nodes()) {
-            if (!n.getOpType().equals("Constant")) {
-              outputs.addAll(n.getOutputList());
-            }
-          }
-          catalogShapes.putAll(ShapeProbe.probe(env, sessionOptions, graph,
-              signature.inputName(), signature.inputShape(1), outputs));
-          long[] score = catalogShapes.get(signature.score().name());
-          classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+          probeShapes();
           catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
@@ -124,6 +130,25 @@ public final class CamModel implements AutoCloseable {
       }
     }
     return c;
+  }
+
+  /** The shapes of every node output at batch 1, from one probing forward pass (once). */
+  private synchronized void probeShapes() {
+    if (activationFloatsPerImage >= 0) {
+      return;
+    }
+    List<String> outputs = new ArrayList<>();
+    for (NodeProto n : graph.nodes()) {
+      if (!n.getOpType().equals("Constant")) {
+        outputs.addAll(n.getOutputList());
+      }
+    }
+    catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
+        signature.inputName(), signature.inputShape(1), outputs));
+    long[] score = catalogShapes.get(signature.score().name());
+    classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+    activationFloatsPerImage = catalogShapes.values().stream()
+        .mapToLong(s -> Arrays.stream(s).skip(1).reduce(1, (a, b) -> a * b)).sum();
   }
 
   /** Plain forward pass: the pre-softmax scores [N, K]. */
@@ -159,11 +184,14 @@ public final class CamModel implements AutoCloseable {
     List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
     SessionKey key = new SessionKey(false, computed, boxed(input.shape()),
         BackwardMode.GRADIENT);
-    OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
-    Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
-        Map.of(signature.inputName(), input), wanted));
+    Map<String, FloatTensor> out;
+    try (var lease = sessions.acquire(key, k -> open(forwardModel(computed),
+        activationBytes(input.dim(0), 1)))) {
+      out = new HashMap<>(OrtRunner.run(env, lease.session().session(),
+          Map.of(signature.inputName(), input), wanted));
+    }
     FloatTensor scores = asMatrix(out.get(score));
     if (!computed.contains(score)) {
       out.remove(score);
@@ -207,8 +235,6 @@ public final class CamModel implements AutoCloseable {
     long k = classes();
     SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
         boxed(input.shape()), mode);
-    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.tensors(),
-        input.shape(), mode)));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
         GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
@@ -223,7 +249,11 @@ public final class CamModel implements AutoCloseable {
       wanted.add(l);
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
-    Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
+    Map<String, FloatTensor> out;
+    try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
+        input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
+      out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
+    }
     FloatTensor scores = asMatrix(out.get(scoreName));
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
@@ -237,13 +267,20 @@ public final class CamModel implements AutoCloseable {
 
   /**
    * The part of the model after a layer, to score replaced activations of it without running
-   * the layers before (built on first use per layer, then cached).
+   * the layers before. The head's graph is cut on first use per layer and kept (it shares the
+   * model's weights); its session lives in the model's bounded session cache.
    */
   public HeadModel head(String layer) {
     synchronized (heads) {
       return heads.computeIfAbsent(layer, l -> new HeadModel(
-          HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
+          HeadGraph.cut(graph, l, signature.score().name()), env, this::headSession,
+          () -> sessions.retire(new HeadKey(l))));
     }
+  }
+
+  private SessionCache<CacheKey, ModelSession>.Lease headSession(HeadGraph head) {
+    return sessions.acquire(new HeadKey(head.layer()),
+        k -> open(head.proto(), activationBytes(1, 1)));
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -278,18 +315,24 @@ public final class CamModel implements AutoCloseable {
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, sessionOptions, graph, signature.inputName(), inputShape,
+      shapes = ShapeProbe.probe(env, intraOpThreads, graph, signature.inputName(), inputShape,
           needed);
     }
     return GradientGraphBuilder.build(graph, layers, score, shapes, mode);
   }
 
-  private OrtSession createSession(ModelProto model) {
-    try {
-      return env.createSession(model.toByteArray(), sessionOptions);
-    } catch (OrtException e) {
-      throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
-    }
+  private ModelSession open(ModelProto model, long activationBytes) {
+    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes);
+  }
+
+  /**
+   * What one run may hold at once: every tensor of the forward pass of {@code rows} images,
+   * {@code factor} times. Heads are counted at one row, like the whole model (an over-estimate
+   * of their tensors, which batches of ablated copies make up for).
+   */
+  private long activationBytes(long rows, int factor) {
+    probeShapes();
+    return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 
   private void checkInput(FloatTensor input) {
@@ -363,13 +406,16 @@ public final class CamModel implements AutoCloseable {
     return Arrays.stream(shape).boxed().toList();
   }
 
+  /**
+   * Retires every session: idle ones close now, those still running close when their run ends;
+   * the shared weights are freed with the last session. Later runs fail.
+   */
   @Override
   public void close() {
     synchronized (heads) {
-      heads.values().forEach(HeadModel::close);
       heads.clear();
     }
     sessions.close();
-    sessionOptions.close();
+    weights.release();
   }
 }

@@ -179,10 +179,8 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      return ShapeProbe.probe(OrtEnvironment.getEnvironment(), options, graph,
-          signature.inputName(), signature.inputShape(rows), outputs);
-    }
+    return ShapeProbe.probe(OrtEnvironment.getEnvironment(), 1, graph,
+        signature.inputName(), signature.inputShape(rows), outputs);
   }
 
   private Map<String, String> metadata(String layerName, long[] layerShape,

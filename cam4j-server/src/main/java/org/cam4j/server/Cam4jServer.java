@@ -166,7 +166,7 @@ public final class Cam4jServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops listening, stops the workers and closes the models. */
+  /** Stops listening, stops the workers and, once none runs any more, closes the models. */
   @Override
   public void close() {
     try {

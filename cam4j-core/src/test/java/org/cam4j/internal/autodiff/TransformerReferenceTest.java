@@ -140,7 +140,7 @@ class TransformerReferenceTest {
       Set<String> needed = new LinkedHashSet<>(
           BackwardPath.between(graph, List.of(layer), score).tensorsNeedingShapes(graph));
       needed.add(score);
-      Map<String, long[]> shapes = ShapeProbe.probe(ENV, options, graph, "input", input.shape(),
+      Map<String, long[]> shapes = ShapeProbe.probe(ENV, 1, graph, "input", input.shape(),
           needed);
       ModelProto model = GradientGraphBuilder.build(graph, List.of(layer), score, shapes);
       float[] seed = new float[1000];
