@@ -41,6 +41,7 @@ import org.cam4j.tensor.FloatTensor;
  * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
  */
 public final class CamModel implements AutoCloseable {
+  private static final String OVERFLOW = "the model's scores: the input overflows the network";
   private final ModelGraph graph;
   private final ModelSignature signature;
   private final OrtEnvironment env;
@@ -164,7 +165,7 @@ public final class CamModel implements AutoCloseable {
     wanted.add(score);
     Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
         Map.of(signature.inputName(), input), wanted));
-    FloatTensor scores = asMatrix(out.get(score));
+    FloatTensor scores = asMatrix(out.get(score)).requireFinite(OVERFLOW);
     if (!computed.contains(score)) {
       out.remove(score);
     }
@@ -224,7 +225,7 @@ public final class CamModel implements AutoCloseable {
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
     Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
-    FloatTensor scores = asMatrix(out.get(scoreName));
+    FloatTensor scores = asMatrix(out.get(scoreName)).requireFinite(OVERFLOW);
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
     for (String l : unique) {
@@ -293,6 +294,7 @@ public final class CamModel implements AutoCloseable {
   }
 
   private void checkInput(FloatTensor input) {
+    input.requireFinite("the input tensor");
     long[] s = input.shape();
     long[] expected = signature.inputShape(s.length > 0 ? s[0] : 1);
     if (!Arrays.equals(s, expected)) {
