@@ -41,8 +41,9 @@ import org.cam4j.InvalidInputException;
  *       {@link #maxDecodeBytes()}: a photo that would exceed it is decoded subsampled by the
  *       smallest whole factor that fits (a 10000x9999 16-bit RGBA PNG at half resolution; the
  *       network input is a few hundred pixels wide anyway);</li>
- *   <li>JPEGs are walked marker by marker first: more than {@link #maxJpegScans()} scans, or data
- *       ending before the end-of-image marker, is refused before decoding.</li>
+ *   <li>JPEGs are walked marker by marker first: more than {@link #maxJpegScans()} scans, scans
+ *       x pixels above 20 full scans at {@link #maxPixels()}, or data ending before the
+ *       end-of-image marker is refused before decoding.</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -57,6 +58,12 @@ public final class ImageLoader {
    * progressive scripts use about 10 scans (libjpeg's default for colour).
    */
   public static final int DEFAULT_MAX_JPEG_SCANS = 256;
+  /**
+   * Each scan is a pass over every block: scans x pixels is the decode work. 20 passes at the
+   * pixel limit admit a 100 MP photo with libjpeg's 10-scan progressive script, and 256 scans up
+   * to 7.8 MP at the default limit.
+   */
+  private static final long SCAN_WORK_PER_PIXEL_LIMIT = 20;
   /** Bytes that always fit in a Java array. */
   private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
   /** The INT_RGB result and one more copy of it (EXIF rotation) are held with the raster. */
@@ -167,7 +174,13 @@ public final class ImageLoader {
       throw tooLargeFile(name, bytes.length);
     }
     if (JpegStructure.isJpeg(bytes)) {
-      JpegStructure.read(bytes, name, maxJpegScans);
+      JpegStructure jpeg = JpegStructure.read(bytes, name, maxJpegScans);
+      if (jpeg.scans() * jpeg.width() * jpeg.height() > SCAN_WORK_PER_PIXEL_LIMIT * maxPixels) {
+        throw new ImageLoadException(String.format(Locale.ROOT,
+            "%s is a JPEG of %d scans over %dx%d pixels, more decoding work than %d full scans"
+                + " at the %.1f megapixel limit", name, jpeg.scans(), jpeg.width(),
+            jpeg.height(), SCAN_WORK_PER_PIXEL_LIMIT, maxPixels / 1e6));
+      }
     }
     try {
       BufferedImage decoded = decode(bytes, name);

@@ -194,6 +194,18 @@ class ImageLimitsTest {
   }
 
   @Test
+  void scansTimesPixelsIsBounded() throws IOException {
+    // 10 scans x 64x48 = 30720 scan-pixels; a 1500-pixel limit allows 20 x 1500 = 30000
+    byte[] jpeg = progressiveJpeg();
+    ImageLoader tight = ImageLoader.builder().maxPixels(3072).build();
+    assertEquals(64, tight.load(jpeg, "p.jpg").getWidth());
+    ImageLoader tighter = ImageLoader.builder().maxPixels(1500).build();
+    assertEquals("p.jpg is a JPEG of 10 scans over 64x48 pixels, more decoding work than 20 full"
+        + " scans at the 0.0 megapixel limit", assertThrows(ImageLoadException.class,
+            () -> tighter.load(jpeg, "p.jpg")).getMessage());
+  }
+
+  @Test
   void truncationIsFoundFromTheMarkersBeforeDecoding() throws IOException {
     byte[] jpeg = progressiveJpeg();
     int firstSos = -1;
