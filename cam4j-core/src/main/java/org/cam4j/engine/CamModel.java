@@ -37,7 +37,8 @@ import org.cam4j.tensor.FloatTensor;
  * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the
  * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
  * serves several layers and a warm model builds none). Models of opset 7 to 9 are lifted to
- * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
+ * opset 11 ({@link OpsetUpgrade}) when a gradient graph is first built; forward passes run them
+ * as they are. Thread-safe; close it to free native memory.
  *
  * <p>Every session of the model reads one native copy of its weights ({@link SharedWeights}).
  * Sessions are cached within {@link EngineOptions#maxCachedSessions()} and
@@ -45,7 +46,9 @@ import org.cam4j.tensor.FloatTensor;
  * or {@link #close()} retires is closed only after the runs using it have finished.
  */
 public final class CamModel implements AutoCloseable {
+  private static final String OVERFLOW = "the model's scores: the input overflows the network";
   private final ModelGraph graph;
+  private volatile ModelGraph gradientGraph;
   private final ModelSignature signature;
   private final OrtEnvironment env;
   private final int intraOpThreads;
@@ -80,7 +83,7 @@ public final class CamModel implements AutoCloseable {
   private static final int GRADIENT_ACTIVATIONS = 3;
 
   private CamModel(ModelGraph graph, EngineOptions options) {
-    this.graph = OpsetUpgrade.forGradients(graph);
+    this.graph = graph;
     this.signature = ModelSignature.of(this.graph);
     this.env = OrtEnvironment.getEnvironment();
     this.intraOpThreads = options.intraOpThreads();
@@ -101,9 +104,23 @@ public final class CamModel implements AutoCloseable {
     return new CamModel(graph, options);
   }
 
-  /** The graph as explained: after {@link OpsetUpgrade} when the model's opset needed it. */
+  /** The model's graph as loaded (gradient sessions lift an old opset, {@link OpsetUpgrade}). */
   public ModelGraph graph() {
     return graph;
+  }
+
+  /** The graph gradients are appended to: lifted on first use when its opset is below 10. */
+  private ModelGraph gradientGraph() {
+    ModelGraph g = gradientGraph;
+    if (g == null) {
+      synchronized (this) {
+        if (gradientGraph == null) {
+          gradientGraph = OpsetUpgrade.forGradients(graph);
+        }
+        g = gradientGraph;
+      }
+    }
+    return g;
   }
 
   public ModelSignature signature() {
@@ -192,7 +209,7 @@ public final class CamModel implements AutoCloseable {
       out = new HashMap<>(OrtRunner.run(env, lease.session().session(),
           Map.of(signature.inputName(), input), wanted));
     }
-    FloatTensor scores = asMatrix(out.get(score));
+    FloatTensor scores = asMatrix(out.get(score)).requireFinite(OVERFLOW);
     if (!computed.contains(score)) {
       out.remove(score);
     }
@@ -254,7 +271,7 @@ public final class CamModel implements AutoCloseable {
         input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
       out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
     }
-    FloatTensor scores = asMatrix(out.get(scoreName));
+    FloatTensor scores = asMatrix(out.get(scoreName)).requireFinite(OVERFLOW);
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
     for (String l : unique) {
@@ -301,24 +318,25 @@ public final class CamModel implements AutoCloseable {
   }
 
   private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode) {
+    ModelGraph lifted = gradientGraph();
     for (String l : layers) {
-      if (!graph.hasTensor(l)) {
+      if (!lifted.hasTensor(l)) {
         throw new InvalidInputException("the model has no tensor named '" + l + "'");
       }
     }
     String score = signature.score().name();
-    BackwardPath path = BackwardPath.between(graph, layers, score);
-    Set<String> needed = new LinkedHashSet<>(path.tensorsNeedingShapes(graph));
+    BackwardPath path = BackwardPath.between(lifted, layers, score);
+    Set<String> needed = new LinkedHashSet<>(path.tensorsNeedingShapes(lifted));
     needed.add(score);
     Map<String, long[]> shapes;
     if (inputShape[0] == 1 && catalogShapes.keySet().containsAll(needed)
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, intraOpThreads, graph, signature.inputName(), inputShape,
+      shapes = ShapeProbe.probe(env, intraOpThreads, lifted, signature.inputName(), inputShape,
           needed);
     }
-    return GradientGraphBuilder.build(graph, layers, score, shapes, mode);
+    return GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
   }
 
   private ModelSession open(ModelProto model, long activationBytes) {
@@ -336,6 +354,7 @@ public final class CamModel implements AutoCloseable {
   }
 
   private void checkInput(FloatTensor input) {
+    input.requireFinite("the input tensor");
     long[] s = input.shape();
     long[] expected = signature.inputShape(s.length > 0 ? s[0] : 1);
     if (!Arrays.equals(s, expected)) {

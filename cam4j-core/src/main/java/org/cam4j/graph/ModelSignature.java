@@ -23,6 +23,9 @@ public record ModelSignature(String inputName, long[] declaredShape, Layout layo
   /** Sizes used when the model leaves the image size symbolic. */
   public static final long DEFAULT_IMAGE_SIZE = 224;
 
+  /** Float32 values of one input image that fit the byte buffers fed to ONNX Runtime. */
+  private static final long MAX_IMAGE_VALUES = Integer.MAX_VALUE / Float.BYTES;
+
   public static ModelSignature of(ModelGraph graph) {
     List<ValueInfoProto> inputs = graph.inputs();
     if (inputs.size() != 1) {
@@ -43,8 +46,15 @@ public record ModelSignature(String inputName, long[] declaredShape, Layout layo
           + (shape == null ? "unknown" : Arrays.toString(shape))
           + "; cam4j needs a 4-D image input [N,C,H,W] or [N,H,W,C]");
     }
-    return new ModelSignature(input.getName(), shape, detectLayout(graph, input.getName(), shape),
-        ScoreTensor.select(graph));
+    ModelSignature signature = new ModelSignature(input.getName(), shape,
+        detectLayout(graph, input.getName(), shape), ScoreTensor.select(graph));
+    long[] one = signature.inputShape(1);
+    if (one[1] * one[2] * one[3] > MAX_IMAGE_VALUES) {
+      throw new NotAnImageModelException("input '" + input.getName() + "' has shape "
+          + Arrays.toString(shape) + ": one image of " + Arrays.toString(one) + " is more than "
+          + MAX_IMAGE_VALUES + " float32 values, the most a Java buffer holds");
+    }
+    return signature;
   }
 
   private static Layout detectLayout(ModelGraph graph, String input, long[] s) {

@@ -69,6 +69,24 @@ class ModelErrorsTest {
   }
 
   @Test
+  void inputTooLargeForABufferIsRefusedAtLoad() {
+    // the probe's 100000x100000 input overflowed an int buffer size ("capacity < 0")
+    ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(GraphProto.newBuilder().setName("huge")
+            .addInput(Onnx.floatValueInfo("x", new long[] {1, 3, 100000, 100000}))
+            .addNode(Onnx.node("GlobalAveragePool", "gap", List.of("x"), List.of("g")))
+            .addNode(Onnx.node("Flatten", "flat", List.of("g"), List.of("y")))
+            .addOutput(Onnx.floatValueInfo("y", new long[] {1, 3})))
+        .build();
+    NotAnImageModelException e = assertThrows(NotAnImageModelException.class,
+        () -> CamModel.of(ModelGraph.of(model), EngineOptions.defaults()));
+    assertEquals("input 'x' has shape [1, 3, 100000, 100000]: one image of [1, 3, 100000,"
+        + " 100000] is more than 536870911 float32 values, the most a Java buffer holds",
+        e.getMessage());
+  }
+
+  @Test
   void unsupportedOpOnThePathNamesOpNodeAndSupportedList() {
     // x -> Conv -> Sin -> GlobalAveragePool -> Flatten: Sin has no gradient rule
     ModelProto model = ModelProto.newBuilder().setIrVersion(8)
