@@ -18,6 +18,7 @@ import org.cam4j.labels.Prediction;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.ImageFiles;
 import org.cam4j.tensor.FloatTensor;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Turns one input row into one output row ({@link OutputSchema}): reads the photo, explains it
@@ -35,7 +36,7 @@ final class RowExplainer implements Serializable {
   private final boolean inputIsBytes;
   private final int pathIndex;
   private final int targetIndex;
-  private final ExplainOptions fixedOptions;
+  private transient ExplainOptions fixedOptions;
 
   RowExplainer(StructType input, ExplainSpec spec) {
     this.spec = spec;
@@ -46,7 +47,6 @@ final class RowExplainer implements Serializable {
     int path = List.of(input.fieldNames()).indexOf("path");
     this.pathIndex = path >= 0 ? path : inputIsBytes ? -1 : inputIndex;
     this.targetIndex = spec.targetColumn() == null ? -1 : input.fieldIndex(spec.targetColumn());
-    this.fixedOptions = spec.options(ClassChoice.parse(spec.targetClass()));
   }
 
   Row explain(Row in, Explainer explainer) {
@@ -77,6 +77,9 @@ final class RowExplainer implements Serializable {
 
   private ExplainOptions options(Row in) {
     if (targetIndex < 0) {
+      if (fixedOptions == null) {
+        fixedOptions = spec.options(ClassChoice.parse(spec.targetClass()));
+      }
       return fixedOptions;
     }
     Object v = in.get(targetIndex);
@@ -92,7 +95,8 @@ final class RowExplainer implements Serializable {
       predictions.add(RowFactory.create(p.index(), p.label(), p.wnid(), p.probability(),
           p.logit()));
     }
-    values.add(predictions);
+    // the row encoder takes a Scala Seq for an array of structs
+    values.add(CollectionConverters.asScala(predictions));
     Prediction t = e.target();
     values.add(RowFactory.create(t.index(), t.label(), t.probability(), t.logit()));
     values.add(e.method());
