@@ -61,12 +61,13 @@ class CamExplainerTest {
     assertEquals(cam.uid(), loaded.uid());
     assertEquals(cam.toSpec(), loaded.toSpec());
     assertEquals("gradcam++", loaded.getOrDefault(loaded.method()));
-    Dataset<Row> photos = SparkFixture.binaryFiles(spark, folder);
+    Dataset<Row> photos = SparkFixture.fewPhotos(spark, folder);
     List<Row> rows = SparkFixture.byPath(loaded.transform(photos));
     assertEquals(SparkFixture.byPath(Cam4jSpark.explain(photos, cam.toSpec())), rows);
     // the planned schema lacks only the provenance metadata, known once the model is read
     assertEquals(loaded.transformSchema(photos.schema()).catalogString(),
         loaded.transform(photos).schema().catalogString());
+    assertEquals(2, rows.size());
     Row first = rows.get(0);
     assertEquals(3, first.getList(first.fieldIndex("predictions")).size());
     assertEquals("gradcam++", first.getAs("method"));
@@ -76,7 +77,7 @@ class CamExplainerTest {
   void theTransformerExplainsAsTheLibraryDoes() {
     List<Row> rows = SparkFixture.byPath(configured().setOutputs("raw", "map", "overlay")
         .setTargetClass("top").setTopK(5).setMethod("gradcam")
-        .transform(SparkFixture.binaryFiles(spark, folder)));
+        .transform(SparkFixture.fewPhotos(spark, folder)));
     try (Explainer explainer = SparkFixture.explainer()) {
       Row cat = rows.stream().filter(r -> r.<String>getAs("path").endsWith("/cat.png"))
           .findFirst().orElseThrow();

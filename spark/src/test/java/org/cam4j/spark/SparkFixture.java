@@ -84,6 +84,13 @@ final class SparkFixture {
         .load(dir.toString());
   }
 
+  /** cat.png and the corrupt file: for the tests that need a good and a bad row only. */
+  static Dataset<Row> fewPhotos(SparkSession spark, Path dir) {
+    return binaryFiles(spark, dir).filter(org.apache.spark.sql.functions.col("path")
+        .endsWith("/cat.png").or(org.apache.spark.sql.functions.col("path").endsWith("/"
+        + CORRUPT)));
+  }
+
   /** Rows sorted by their path, for comparisons that must not depend on partitioning. */
   static List<Row> byPath(Dataset<Row> rows) {
     return rows.orderBy("path").collectAsList();
