@@ -111,6 +111,7 @@ public final class Cam4jSparkMain implements Callable<Integer> {
     System.exit(cli.execute(args));
   }
 
+  /** Runs the job; the exit code. */
   @Override
   public Integer call() throws IOException {
     ExplainSpec.Builder spec = ExplainSpec.builder(model).labelsPath(labels)
@@ -146,7 +147,8 @@ public final class Cam4jSparkMain implements Callable<Integer> {
       long total = written.count();
       long failed = written.filter(functions.col("error").isNotNull()).count();
       writeProvenance(out.getFileSystem(hadoop),
-          new org.apache.hadoop.fs.Path(out, "_cam4j.json"), rows.schema().apply("target").metadata(), chosen, total, failed);
+          new org.apache.hadoop.fs.Path(out, "_cam4j.json"),
+          rows.schema().apply("target").metadata(), chosen, total, failed);
       System.err.printf(Locale.ROOT, "cam4j-spark: %d rows (%d errors) -> %s%n", total, failed,
           output);
       return failed == 0 ? 0 : 3;

@@ -91,6 +91,7 @@ public final class CamExplainer extends Transformer implements DefaultParamsWrit
     return READABLE.load(path);
   }
 
+  /** This stage's unique id. */
   @Override
   public String uid() {
     return uid;
@@ -236,11 +237,16 @@ public final class CamExplainer extends Transformer implements DefaultParamsWrit
         .outputs(chosen).threadsPerTask((Integer) getOrDefault(threadsPerTask)).build();
   }
 
+  /** The explained rows, as {@link Cam4jSpark#explain} gives them for {@link #toSpec()}. */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     return Cam4jSpark.explain(dataset.toDF(), toSpec());
   }
 
+  /**
+   * The output columns for an input schema (without the provenance metadata, which needs the
+   * model); fails on a missing photo or class column.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     ExplainSpec spec = toSpec();
@@ -248,6 +254,7 @@ public final class CamExplainer extends Transformer implements DefaultParamsWrit
     return OutputSchema.of(schema, spec, Metadata.empty());
   }
 
+  /** A copy with the same uid and params, {@code extra} applied. */
   @Override
   public CamExplainer copy(ParamMap extra) {
     return defaultCopy(extra);

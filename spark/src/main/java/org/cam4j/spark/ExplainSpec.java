@@ -19,11 +19,11 @@ import org.cam4j.explain.ExplainOptions;
 public final class ExplainSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Optional output columns; {@code predictions}, {@code target} and {@code error} are always there. */
+  /** Optional columns; {@code predictions}, {@code target} and {@code error} are always there. */
   public enum Output {
     /** {@code raw} (array&lt;float&gt;, before ReLU and normalisation) and {@code raw_shape}. */
     RAW,
-    /** {@code map} (array&lt;float&gt;, normalised, at the network input size) and {@code map_shape}. */
+    /** {@code map} (array&lt;float&gt;, normalised, at the input size) and {@code map_shape}. */
     MAP,
     /** {@code overlay}: the heatmap blended onto the photo at its full size, as JPEG bytes. */
     OVERLAY;
@@ -139,6 +139,7 @@ public final class ExplainSpec implements Serializable {
         .build();
   }
 
+  /** Equal when every value is equal. */
   @Override
   public boolean equals(Object o) {
     return o instanceof ExplainSpec s && modelPath.equals(s.modelPath)
@@ -150,12 +151,14 @@ public final class ExplainSpec implements Serializable {
         && threadsPerTask == s.threadsPerTask;
   }
 
+  /** A hash of every value. */
   @Override
   public int hashCode() {
     return Objects.hash(modelPath, labelsPath, preprocessing, method, layer, targetClass,
         targetColumn, topK, inputColumn, outputs, threadsPerTask);
   }
 
+  /** The values, for logs. */
   @Override
   public String toString() {
     return "ExplainSpec[model=" + modelPath + ", labels=" + labelsPath + ", preprocessing="
@@ -165,8 +168,10 @@ public final class ExplainSpec implements Serializable {
         + threadsPerTask + "]";
   }
 
-  /** Builder for {@link ExplainSpec}; defaults: Grad-CAM, layer auto, top class, top-5, column
-   * {@code content}, output {@code raw}, threads from {@code spark.task.cpus}. */
+  /**
+   * Builder for {@link ExplainSpec}; defaults: Grad-CAM, layer auto, top class, top-5, column
+   * {@code content}, output {@code raw}, threads from {@code spark.task.cpus}.
+   */
   public static final class Builder {
     private final String modelPath;
     private String labelsPath;
