@@ -33,14 +33,15 @@ import picocli.CommandLine.Option;
  * spec, row and error counts) beside the rows. Exit code 0, or 3 when some photos could not be
  * explained (their rows say why) or the configuration is wrong, 1 on an internal error.
  */
-@Command(name = "cam4j-spark", mixinStandardHelpOptions = true,
+@Command(name = "cam4j-spark",
     description = "Explain many photos with class activation maps on Apache Spark.")
 public final class Cam4jSparkMain implements Callable<Integer> {
   private static final String IMAGE_GLOB =
       "*.{png,jpg,jpeg,bmp,gif,webp,PNG,JPG,JPEG,BMP,GIF,WEBP}";
 
-  @Option(names = "--master", defaultValue = "local[*]",
-      description = "Spark master: local[N], local[*] (default), spark://host:port, yarn...")
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master: local[N], spark://host:port, yarn... (default: spark-submit's,"
+          + " else local[*]).")
   String master;
 
   @Option(names = "--input", required = true, paramLabel = "DIR|FILE.parquet",
@@ -92,6 +93,9 @@ public final class Cam4jSparkMain implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces on errors.")
   boolean verbose;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
   /**
    * Runs the command line and exits with its code.
    *
@@ -122,8 +126,13 @@ public final class Cam4jSparkMain implements Callable<Integer> {
     if (!fmt.equals("parquet") && !fmt.equals("json")) {
       throw new InvalidInputException("unknown --format '" + format + "'; use parquet or json");
     }
-    SparkSession spark = SparkSession.builder().master(master).appName("cam4j-spark")
-        .getOrCreate();
+    SparkSession.Builder session = SparkSession.builder().appName("cam4j-spark");
+    if (master != null) {
+      session.master(master);
+    } else if (System.getProperty("spark.master") == null) {
+      session.master("local[*]");
+    }
+    SparkSession spark = session.getOrCreate();
     try {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
@@ -142,15 +151,17 @@ public final class Cam4jSparkMain implements Callable<Integer> {
       }
       ExplainSpec chosen = spec.build();
       Dataset<Row> rows = Cam4jSpark.explain(photos, chosen);
+      long start = System.nanoTime();
       rows.write().format(fmt).save(output);
+      double seconds = (System.nanoTime() - start) / 1e9;
       Dataset<Row> written = spark.read().format(fmt).load(output);
       long total = written.count();
       long failed = written.filter(functions.col("error").isNotNull()).count();
       writeProvenance(out.getFileSystem(hadoop),
           new org.apache.hadoop.fs.Path(out, "_cam4j.json"),
           rows.schema().apply("target").metadata(), chosen, total, failed);
-      System.err.printf(Locale.ROOT, "cam4j-spark: %d rows (%d errors) -> %s%n", total, failed,
-          output);
+      System.err.printf(Locale.ROOT, "cam4j-spark: %d rows (%d errors) in %.1f s (%.2f photos/s)"
+          + " -> %s%n", total, failed, seconds, total / seconds, output);
       return failed == 0 ? 0 : 3;
     } finally {
       spark.stop();
