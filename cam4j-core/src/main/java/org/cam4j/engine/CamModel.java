@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,19 +15,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.cam4j.Cam4jException;
+import org.cam4j.engine.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
-import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
 import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
@@ -58,9 +63,13 @@ public final class CamModel implements AutoCloseable {
       BackwardMode mode) {
   }
 
+  static {
+    ModelAccess.register(m -> m.graph);
+  }
+
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = OpsetUpgrade.forGradients(graph);
-    this.signature = ModelSignature.of(this.graph);
+    this.signature = SignatureDiscovery.signature(this.graph);
     this.env = OrtEnvironment.getEnvironment();
     try {
       this.sessionOptions = new OrtSession.SessionOptions();
@@ -81,13 +90,14 @@ public final class CamModel implements AutoCloseable {
     return new CamModel(ModelGraph.load(path), options);
   }
 
-  public static CamModel of(ModelGraph graph, EngineOptions options) {
-    return new CamModel(graph, options);
+  /** A model from the bytes of an ONNX file (e.g. one built in memory). */
+  public static CamModel of(byte[] onnx, EngineOptions options) {
+    return new CamModel(ModelGraph.parse(onnx), options);
   }
 
-  /** The graph as explained: after {@link OpsetUpgrade} when the model's opset needed it. */
-  public ModelGraph graph() {
-    return graph;
+  /** The opset of the graph as explained (after {@link OpsetUpgrade} when it was needed). */
+  public int opset() {
+    return graph.opset();
   }
 
   public ModelSignature signature() {
@@ -116,7 +126,7 @@ public final class CamModel implements AutoCloseable {
               signature.inputName(), signature.inputShape(1), outputs));
           long[] score = catalogShapes.get(signature.score().name());
           classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
-          catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
+          catalog = LayerDiscovery.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
         c = catalog;
@@ -178,14 +188,27 @@ public final class CamModel implements AutoCloseable {
    *
    * @param layers ONNX tensor names (resolve user input with {@link #layers()} first); the
    *     model's input ({@code signature().inputName()}) gives the gradient for the image itself
-   * @param seed what each row explains
+   * @param target what every row explains; a named class must be resolved first
+   *     ({@link Target#resolve})
    */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed) {
-    return forwardBackward(input, layers, seed, BackwardMode.GRADIENT);
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers, Target target) {
+    return forwardBackward(input, layers, Collections.nCopies((int) input.dim(0), target),
+        BackwardMode.GRADIENT);
   }
 
-  /** {@link #forwardBackward(FloatTensor, List, ScoreSeed)} with true or guided gradients. */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
+  /** One forward+backward run where row i explains {@code targets.get(i)}. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets) {
+    return forwardBackward(input, layers, targets, BackwardMode.GRADIENT);
+  }
+
+  /** {@link #forwardBackward(FloatTensor, List, List)} with true or guided gradients. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets, BackwardMode mode) {
+    return forwardBackward(input, layers, ScoreSeed.of(targets), mode);
+  }
+
+  private GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
       BackwardMode mode) {
     checkInput(input);
     if (seed.rows() != input.dim(0)) {
@@ -230,7 +253,7 @@ public final class CamModel implements AutoCloseable {
       acts.put(l, out.get(l));
       grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
     }
-    return new GradientResult(scoreName, scores, explainedClasses(seed, scores), unique, acts,
+    return new GradientResult(scoreName, scores, seed.explainedClasses(scores), unique, acts,
         grads);
   }
 
@@ -329,33 +352,6 @@ public final class CamModel implements AutoCloseable {
   /** Concatenates batch-1 tensors along the batch axis. */
   private static FloatTensor concat(List<FloatTensor> parts) {
     return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
-  }
-
-  /**
-   * The class each row of a seed explains given the scores [N, K]: its top-1 for top-class rows,
-   * the class of a one-hot row, -1 for any other weighting.
-   */
-  public static int[] explainedClasses(ScoreSeed seed, FloatTensor scores) {
-    int n = (int) scores.dim(0);
-    int k = scores.size() / n;
-    int[] out = new int[n];
-    float[] m = seed.seedMatrix(k);
-    for (int r = 0; r < n; r++) {
-      out[r] = seed.isTop(r) ? ScoreSeed.argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
-    }
-    return out;
-  }
-
-  private static int oneHotIndex(float[] m, int offset, int k) {
-    int index = -1;
-    for (int j = 0; j < k; j++) {
-      if (Math.abs(m[offset + j]) == 1f && index < 0) {
-        index = j;
-      } else if (m[offset + j] != 0f) {
-        return -1;
-      }
-    }
-    return index;
   }
 
   private static List<Long> boxed(long[] shape) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class ScoreCamTest {
   }
 
   private static float[] weights(ScoreCam method, CamModel model, FloatTensor input) {
-    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), ScoreSeed.classes(1, 4));
+    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), Targets.classes(1, 4));
     FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
     return method.weights(c, TinyNets.LAYER, a);
   }
