@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.cam4j.method.MapOps;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.method.Methods;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;

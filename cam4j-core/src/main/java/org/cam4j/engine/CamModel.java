@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cam4j.Cam4jException;
 import org.cam4j.engine.BackwardMode;
 import org.cam4j.explain.Target;
@@ -52,6 +53,7 @@ public final class CamModel implements AutoCloseable {
   private final SessionCache<SessionKey> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
+  private final AtomicLong runs = new AtomicLong();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
 
@@ -171,6 +173,7 @@ public final class CamModel implements AutoCloseable {
     OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
+    runs.incrementAndGet();
     Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
         Map.of(signature.inputName(), input), wanted));
     FloatTensor scores = asMatrix(out.get(score));
@@ -245,6 +248,7 @@ public final class CamModel implements AutoCloseable {
       wanted.add(l);
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
+    runs.incrementAndGet();
     Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
     FloatTensor scores = asMatrix(out.get(scoreName));
     Map<String, FloatTensor> acts = new HashMap<>();
@@ -266,6 +270,14 @@ public final class CamModel implements AutoCloseable {
       return heads.computeIfAbsent(layer, l -> new HeadModel(
           HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
     }
+  }
+
+  /**
+   * Forward and forward+backward runs of the whole network so far (probing and head runs not
+   * counted): how often a call paid for the network.
+   */
+  public long runs() {
+    return runs.get();
   }
 
   /** Sessions created so far; constant once the model is warm. */

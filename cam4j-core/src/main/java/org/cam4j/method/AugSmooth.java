@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.explain.Target;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 

@@ -1,6 +1,7 @@
 package org.cam4j.method;
 
 import org.cam4j.engine.GradientResult;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 

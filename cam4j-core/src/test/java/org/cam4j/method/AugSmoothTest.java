@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.MapOps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.MapOps;
 import static org.cam4j.engine.ReferenceParityTest.check;
 
 import java.nio.file.Path;
