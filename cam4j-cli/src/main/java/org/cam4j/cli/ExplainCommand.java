@@ -20,7 +20,6 @@ import org.cam4j.explain.Normalization;
 import org.cam4j.explain.Target;
 import org.cam4j.explain.TensorExplanation;
 import org.cam4j.image.ImageLoadException;
-import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
 import org.cam4j.render.Colormap;
@@ -215,24 +214,13 @@ final class ExplainCommand implements Callable<Integer> {
     return Overlay.builder().colormap(Colormap.parse(colormap)).alpha(alpha).mode(mode).build();
   }
 
-  /**
-   * Writes, per method, {@code M.npy} (the map [N,H,W]) and {@code M_raw.npy} (or
-   * {@code M_raw_<i>.npy} per layer when several layers were explained).
-   */
+  /** Writes, per method, the files of {@link TensorExplanation#save}. */
   private int explainTensor() {
     ExplainOptions options = options(Normalization.MIN_MAX);
     FloatTensor input = Npy.read(tensor);
     try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr(), false)) {
       List<TensorExplanation> results = explainer.explain(input, options);
-      for (TensorExplanation r : results) {
-        List<FloatTensor> raw = r.rawMaps();
-        for (int i = 0; i < raw.size(); i++) {
-          String suffix = raw.size() == 1 ? "" : "_" + i;
-          AtomicFiles.write(out.resolve(r.method() + "_raw" + suffix + ".npy"),
-              Npy.toBytes(raw.get(i)));
-        }
-        AtomicFiles.write(out.resolve(r.method() + ".npy"), Npy.toBytes(r.map()));
-      }
+      results.forEach(r -> r.save(out));
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
           Arrays.toString(results.get(0).explainedClasses()),
           String.join(", ", results.get(0).layers()), String.join(", ", methods), out);

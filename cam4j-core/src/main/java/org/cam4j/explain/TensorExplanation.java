@@ -1,7 +1,12 @@
 package org.cam4j.explain;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Npy;
 
 /**
  * One method's maps for an already preprocessed batch ({@link Explainer#explain(FloatTensor,
@@ -23,6 +28,24 @@ public record TensorExplanation(String method, List<String> layers, List<FloatTe
     layers = List.copyOf(layers);
     rawMaps = List.copyOf(rawMaps);
     explainedClasses = explainedClasses.clone();
+  }
+
+  /**
+   * Writes the {@code explain --tensor} files into {@code dir}, all or none: {@code M.npy} (the
+   * map) and {@code M_raw.npy}, or {@code M_raw_<i>.npy} per layer when there are several, where
+   * M is the method's name.
+   *
+   * @return the files written, map first
+   */
+  public List<Path> save(Path dir) {
+    Map<Path, byte[]> files = new LinkedHashMap<>();
+    files.put(dir.resolve(method + ".npy"), Npy.toBytes(map));
+    for (int i = 0; i < rawMaps.size(); i++) {
+      String suffix = rawMaps.size() == 1 ? "" : "_" + i;
+      files.put(dir.resolve(method + "_raw" + suffix + ".npy"), Npy.toBytes(rawMaps.get(i)));
+    }
+    AtomicFiles.writeAll(files);
+    return List.copyOf(files.keySet());
   }
 
   /** Per image the class explained, -1 for a weighted target; a copy. */
