@@ -162,43 +162,49 @@ public final class Explainer implements AutoCloseable {
         options.target().resolve(labels));
     List<Explanation> out = new ArrayList<>();
     for (CamMethod method : options.methods()) {
-      long t1 = System.nanoTime();
-      Map<String, FloatTensor> raw = rawMaps(method, context, layers);
-      float[] logits = context.scores().row(0).toArray();
-      int explained = context.explainedClasses()[0];
-      long t2 = System.nanoTime();
-      Map<String, Heatmap> layerMaps = new LinkedHashMap<>();
-      raw.forEach((layer, r) -> layerMaps.put(layer, Heatmap.of(
-          normalizedAtOwnSize(r, options.normalization()))));
-      List<String> fused = options.allLayers() ? List.of(lastOf(raw.keySet())) : List.copyOf(
-          raw.keySet());
-      Heatmap inputMap = inputMap(fused.stream().map(raw::get).toList(), prepared,
-          options.normalization());
-      Heatmap photoMap = options.normalization() == Normalization.RELU_MAX
-          ? Heatmaps.mean(fused.stream().map(l -> Heatmaps.toPhoto(layerMaps.get(l), prepared))
-              .toList())
-          : Heatmaps.toPhoto(inputMap, prepared);
-      long t3 = System.nanoTime();
-
-      Prediction explainedClass = predictionOf(explained, logits);
-      Map<String, Double> timings = new LinkedHashMap<>();
-      timings.put("preprocess", preprocessMs);
-      timings.put("inference", (t2 - t1) / 1e6);
-      timings.put("maps", (t3 - t2) / 1e6);
-      Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
-          Instant.now().toString(), modelInfo(), preprocessing.toString(),
-          imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
-          lower(options.normalization().name()), targetInfo(options.target(), explainedClass),
-          Predictions.top(logits, labels, options.topK()),
-          new Manifest.RenderInfo(lower(options.overlay().colormap().name()),
-              options.overlay().alpha(), lower(options.overlay().mode().name())),
-          timings, Map.of());
-      Map<String, FloatTensor> rawOfPhoto = new LinkedHashMap<>();
-      raw.forEach((layer, r) -> rawOfPhoto.put(layer, r.row(0)));
-      out.add(new Explanation(photo, prepared, explainedClass, rawOfPhoto, layerMaps, inputMap,
-          photoMap, options.overlay(), manifest));
+      out.add(explanation(method, context, photo, prepared, source, options, preprocessMs));
     }
     return out;
+  }
+
+  /** One method's explanation of a photo from the shared context. */
+  private Explanation explanation(CamMethod method, CamContext context, BufferedImage photo,
+      PreparedImage prepared, String source, ExplainOptions options, double preprocessMs) {
+    long t1 = System.nanoTime();
+    Map<String, FloatTensor> raw = rawMaps(method, context);
+    float[] logits = context.scores().row(0).toArray();
+    int explained = context.explainedClasses()[0];
+    long t2 = System.nanoTime();
+    Map<String, Heatmap> layerMaps = new LinkedHashMap<>();
+    raw.forEach((layer, r) -> layerMaps.put(layer, Heatmap.of(
+        normalizedAtOwnSize(r, options.normalization()))));
+    List<String> fused = options.allLayers() ? List.of(lastOf(raw.keySet())) : List.copyOf(
+        raw.keySet());
+    Heatmap inputMap = inputMap(fused.stream().map(raw::get).toList(), prepared,
+        options.normalization());
+    Heatmap photoMap = options.normalization() == Normalization.RELU_MAX
+        ? Heatmaps.mean(fused.stream().map(l -> Heatmaps.toPhoto(layerMaps.get(l), prepared))
+            .toList())
+        : Heatmaps.toPhoto(inputMap, prepared);
+    long t3 = System.nanoTime();
+
+    Prediction explainedClass = predictionOf(explained, logits);
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("preprocess", preprocessMs);
+    timings.put("inference", (t2 - t1) / 1e6);
+    timings.put("maps", (t3 - t2) / 1e6);
+    Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
+        Instant.now().toString(), modelInfo(), preprocessing.toString(),
+        imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
+        lower(options.normalization().name()), targetInfo(options.target(), explainedClass),
+        Predictions.top(logits, labels, options.topK()),
+        new Manifest.RenderInfo(lower(options.overlay().colormap().name()),
+            options.overlay().alpha(), lower(options.overlay().mode().name())),
+        timings, Map.of());
+    Map<String, FloatTensor> rawOfPhoto = new LinkedHashMap<>();
+    raw.forEach((layer, r) -> rawOfPhoto.put(layer, r.row(0)));
+    return new Explanation(photo, prepared, explainedClass, rawOfPhoto, layerMaps, inputMap,
+        photoMap, options.overlay(), manifest);
   }
 
   /**
@@ -217,7 +223,7 @@ public final class Explainer implements AutoCloseable {
     int width = (int) s.width();
     List<TensorExplanation> out = new ArrayList<>();
     for (CamMethod method : options.methods()) {
-      Map<String, FloatTensor> raw = rawMaps(method, context, layers);
+      Map<String, FloatTensor> raw = rawMaps(method, context);
       List<String> fused = options.allLayers() ? List.of(lastOf(raw.keySet())) : List.copyOf(
           raw.keySet());
       List<FloatTensor> fusedRaw = fused.stream().map(raw::get).toList();
@@ -232,8 +238,8 @@ public final class Explainer implements AutoCloseable {
   }
 
   /** Raw maps [N,h,w] by layer; one entry, under the input's name, for pixel methods. */
-  private Map<String, FloatTensor> rawMaps(CamMethod method, CamContext context,
-      List<String> layers) {
+  private Map<String, FloatTensor> rawMaps(CamMethod method, CamContext context) {
+    List<String> layers = context.layers();
     Map<String, FloatTensor> raw = new LinkedHashMap<>();
     if (method.usesLayer()) {
       for (String layer : layers) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
@@ -78,10 +79,6 @@ public final class CamContext {
     return targets;
   }
 
-  ScoreSeed seed() {
-    return seed;
-  }
-
   /** The shared forward+backward run over {@link #layers()}. */
   public synchronized GradientResult run() {
     if (run == null) {
@@ -126,8 +123,8 @@ public final class CamContext {
    */
   List<Target> targetsWithTopFixed(FloatTensor scores) {
     int[] best = seed.explainedClasses(scores);
-    return java.util.stream.IntStream.range(0, targets.size())
-        .mapToObj(i -> targets.get(i).withTopAs(best[i])).toList();
+    return IntStream.range(0, targets.size()).mapToObj(i -> targets.get(i).withTopAs(best[i]))
+        .toList();
   }
 
   private ForwardResult forward() {
