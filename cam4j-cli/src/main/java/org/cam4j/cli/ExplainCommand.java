@@ -219,7 +219,7 @@ final class ExplainCommand implements Callable<Integer> {
     ExplainOptions options = options(Normalization.MIN_MAX);
     FloatTensor input = Npy.read(tensor);
     try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr(), false)) {
-      List<TensorExplanation> results = explainer.explain(input, options);
+      List<TensorExplanation> results = explainer.explainTensor(input, options);
       results.forEach(r -> r.save(out));
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
           Arrays.toString(results.get(0).explainedClasses()),

@@ -213,7 +213,7 @@ public final class Explainer implements AutoCloseable {
    * one shared context. With {@link ExplainOptions#allLayers()} every block output gets a raw
    * map and the map is the last one's, as for photos.
    */
-  public List<TensorExplanation> explain(FloatTensor input, ExplainOptions options) {
+  public List<TensorExplanation> explainTensor(FloatTensor input, ExplainOptions options) {
     Objects.requireNonNull(input, "input");
     List<String> layers = resolveLayers(options);
     Target target = options.target().resolve(labels);

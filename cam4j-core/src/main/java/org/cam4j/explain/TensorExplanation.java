@@ -9,8 +9,8 @@ import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 
 /**
- * One method's maps for an already preprocessed batch ({@link Explainer#explain(FloatTensor,
- * ExplainOptions)}).
+ * One method's maps for an already preprocessed batch
+ * ({@link Explainer#explainTensor(FloatTensor, ExplainOptions)}).
  *
  * @param method the method's name, e.g. "gradcam"
  * @param layers the tensors explained, in order; for methods that attribute to pixels, the

@@ -111,7 +111,7 @@ class ExplainerPipelineTest {
         explainer.model().signature().layout(), 224, 224).tensor();
     FloatTensor two = FloatTensor.stack(List.of(one.row(0), one.row(0)));
     ExplainOptions options = ExplainOptions.builder().target(Target.parse("tabby")).build();
-    TensorExplanation t = explainer.explain(two, options).get(0);
+    TensorExplanation t = explainer.explainTensor(two, options).get(0);
     Explanation p = explainer.explain(photo, options);
     assertArrayEquals(new int[] {282, 282}, t.explainedClasses());
     assertEquals(p.layers(), t.layers());
@@ -120,7 +120,7 @@ class ExplainerPipelineTest {
     assertClose(p.rawMap(p.layers().get(0)).toArray(), t.rawMaps().get(0).row(1).toArray());
     assertClose(p.inputMap().values(), t.map().row(0).toArray());
 
-    FloatTensor minMax = explainer.explain(two, ExplainOptions.builder()
+    FloatTensor minMax = explainer.explainTensor(two, ExplainOptions.builder()
         .normalization(Normalization.MIN_MAX).build()).get(0).map();
     for (int i = 0; i < 2; i++) {
       float[] v = minMax.row(i).toArray();
@@ -141,13 +141,13 @@ class ExplainerPipelineTest {
   void allLayersOnATensorGivesEveryBlockOutput() {
     FloatTensor one = explainer.preprocessing().prepare(photo,
         explainer.model().signature().layout(), 224, 224).tensor();
-    TensorExplanation t = explainer.explain(one, ExplainOptions.builder().allLayers(true)
+    TensorExplanation t = explainer.explainTensor(one, ExplainOptions.builder().allLayers(true)
         .normalization(Normalization.MIN_MAX).build()).get(0);
     List<String> blocks = explainer.model().layers().blockOutputs().stream()
         .map(l -> l.name()).toList();
     assertEquals(blocks, t.layers());
     assertEquals(blocks.size(), t.rawMaps().size());
-    TensorExplanation last = explainer.explain(one, ExplainOptions.builder()
+    TensorExplanation last = explainer.explainTensor(one, ExplainOptions.builder()
         .layer(blocks.get(blocks.size() - 1)).normalization(Normalization.MIN_MAX).build())
         .get(0);
     assertArrayEquals(last.map().toArray(), t.map().toArray(),
