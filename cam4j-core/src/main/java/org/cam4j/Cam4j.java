@@ -46,6 +46,21 @@ public final class Cam4j {
     return b.build();
   }
 
+  /**
+   * The embedded default model, {@value ModelRegistry#EMBEDDED_DEFAULT} (ImageNet MobileNetV2),
+   * with its labels and preprocessing; no network. Its file is copied once into the registry's
+   * cache folder ({@link org.cam4j.registry.ModelCache#fromEnvironment}).
+   *
+   * @throws org.cam4j.registry.EmbeddedModelMissingException when the {@code cam4j-models}
+   *     artifact is not on the class path
+   */
+  public static Explainer load() {
+    ResolvedModel m = ModelRegistry.standard().resolve(ModelRegistry.EMBEDDED_DEFAULT,
+        ProgressListener.NONE);
+    return Explainer.builder(m.model()).modelName(ModelRegistry.EMBEDDED_DEFAULT)
+        .preprocessing(m.preprocessing().orElseThrow()).labels(m.requireLabels()).build();
+  }
+
   /** The model with the given preprocessing and placeholder labels. */
   public static Explainer load(Path model, Preprocessing preprocessing) {
     return Explainer.builder(model).preprocessing(preprocessing).build();

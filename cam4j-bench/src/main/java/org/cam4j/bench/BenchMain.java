@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +33,19 @@ public final class BenchMain implements Callable<Integer> {
       description = "Report to write (default: ${DEFAULT-VALUE}); its notes section is kept.")
   private Path out;
 
+  @Option(names = "--only", paramLabel = "CASES",
+      description = "Run only these cases and print their table instead of writing the report;"
+          + " gradcam: plain forward and Grad-CAM at the default layer, middle and first block"
+          + " and all blocks, batch 1.")
+  private Only only;
+
+  @Option(names = "--rounds", paramLabel = "N",
+      description = "Measured round-robin rounds (default 20, --quick 3).")
+  private Integer rounds;
+
+  /** Case subsets {@code --only} accepts. */
+  enum Only { GRADCAM }
+
   private final List<String> args;
 
   private BenchMain(List<String> args) {
@@ -39,7 +53,8 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchMain(List.of(args))).execute(args));
+    System.exit(new CommandLine(new BenchMain(List.of(args)))
+        .setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
@@ -55,8 +70,21 @@ public final class BenchMain implements Callable<Integer> {
     if (soak != null) {
       settings = settings.withSoak(soak);
     }
-    List<ModelReport> reports = new ArrayList<>();
+    if (rounds != null) {
+      if (rounds < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be >= 1");
+      }
+      settings = settings.withMeasuredRounds(rounds);
+    }
     ModelBench bench = new ModelBench(settings);
+    if (only != null) {
+      for (Path model : models) {
+        System.out.println(model.getFileName() + ", " + settings.measuredRounds() + " rounds:");
+        bench.gradCamOnly(model).forEach(row -> System.out.println(ratioLine(row)));
+      }
+      return 0;
+    }
+    List<ModelReport> reports = new ArrayList<>();
     for (Path model : models) {
       System.err.println("cam4j-bench: " + model);
       reports.add(bench.run(model));
@@ -75,5 +103,15 @@ public final class BenchMain implements Callable<Integer> {
     ReportWriter.write(out, report);
     System.err.println("cam4j-bench: wrote " + out);
     return 0;
+  }
+
+  /** Median ms per image, median ratio and fastest-run ratio to the plain forward. */
+  private static String ratioLine(CaseResult row) {
+    if (row.wasRefused()) {
+      return String.format(Locale.ROOT, "  %-50s refused: %s", row.name(), row.refusal());
+    }
+    return String.format(Locale.ROOT, "  %-50s %8.2f ms  %5.2fx  (min %5.2fx)%s", row.name(),
+        row.perImage().median(), row.ratio(), row.minRatio(),
+        row.target() == null ? "" : "  target " + row.target().label());
   }
 }

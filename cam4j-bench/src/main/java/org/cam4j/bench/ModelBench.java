@@ -73,7 +73,33 @@ final class ModelBench {
         MemoryBench.peakRss(path, settings.rssIterations(), settings.rssProcesses()));
   }
 
+  /**
+   * The Grad-CAM rows alone at batch 1 (plain forward, default layer, middle and first block,
+   * all blocks), for a check that runs in minutes.
+   */
+  List<CaseResult> gradCamOnly(Path path) {
+    try (CamModel model = CamModel.load(path, OPTIONS)) {
+      LayerChoice layers = LayerChoice.of(model.layers());
+      FloatTensor input = Workloads.randomInput(model, 1, 1);
+      RoundRobin rounds = new RoundRobin(settings.warmupRounds(), settings.measuredRounds());
+      return rows(rounds.run(gradCamWorkloads(model, input, layers), () -> { }));
+    }
+  }
+
   private static List<Workload> workloads(CamModel model, FloatTensor input, LayerChoice layers) {
+    int batch = (int) input.dim(0);
+    List<Workload> w = gradCamWorkloads(model, input, layers);
+    for (String name : Methods.names()) {
+      if (!name.equals("gradcam") && !PER_COPY.contains(name)) {
+        w.add(Workload.of(name + ", default layer", batch, null, Workloads.explain(model, input,
+            Methods.byName(name), List.of(layers.defaultLayer()))));
+      }
+    }
+    return w;
+  }
+
+  private static List<Workload> gradCamWorkloads(CamModel model, FloatTensor input,
+      LayerChoice layers) {
     int batch = (int) input.dim(0);
     List<Workload> w = new ArrayList<>();
     w.add(Workload.plain(batch, Workloads.forward(model, input)));
@@ -86,12 +112,6 @@ final class ModelBench {
     w.add(Workload.of("Grad-CAM, all " + layers.blocks().size() + " block outputs in one pass",
         batch, Target.ALL_BLOCKS,
         Workloads.explain(model, input, new GradCam(), layers.blocks())));
-    for (String name : Methods.names()) {
-      if (!name.equals("gradcam") && !PER_COPY.contains(name)) {
-        w.add(Workload.of(name + ", default layer", batch, null, Workloads.explain(model, input,
-            Methods.byName(name), List.of(layers.defaultLayer()))));
-      }
-    }
     return w;
   }
 

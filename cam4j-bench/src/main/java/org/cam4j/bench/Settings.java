@@ -22,6 +22,11 @@ record Settings(boolean quick, int warmupRounds, int measuredRounds, int coldIte
     return new Settings(true, 1, 3, 1, 10, 1, 200);
   }
 
+  Settings withMeasuredRounds(int rounds) {
+    return new Settings(quick, warmupRounds, rounds, coldIterations, rssIterations,
+        rssProcesses, soakExplanations);
+  }
+
   Settings withSoak(int explanations) {
     return new Settings(quick, warmupRounds, measuredRounds, coldIterations, rssIterations,
         rssProcesses, explanations);

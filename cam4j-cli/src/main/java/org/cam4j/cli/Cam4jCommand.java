@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 /** Top-level command; the work is in the subcommands. */
 @Command(name = "cam4j", mixinStandardHelpOptions = true, version = "cam4j 0.1.0",
     description = "Class activation maps for any ONNX image classifier.",
-    subcommands = {ClassifyCommand.class, ExplainCommand.class, LayersCommand.class,
-        MetricsCommand.class, ServeCommand.class})
+    subcommands = {ClassifyCommand.class, ExplainCommand.class, ExportCommand.class,
+        LayersCommand.class, MetricsCommand.class, ServeCommand.class})
 final class Cam4jCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

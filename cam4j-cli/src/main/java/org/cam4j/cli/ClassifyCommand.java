@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.explain.Classification;
 import org.cam4j.explain.Explainer;
 import org.cam4j.labels.Prediction;
@@ -46,7 +47,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (top < 1) {
-      throw new Cam4jException("--top must be >= 1, got " + top);
+      throw new InvalidInputException("--top must be >= 1, got " + top);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -65,7 +66,7 @@ final class ClassifyCommand implements Callable<Integer> {
             progress.clear();
             printText(out, c);
           }
-        } catch (Cam4jException | IllegalArgumentException e) {
+        } catch (Cam4jException e) {
           failed++;
           progress.note("cam4j: error: " + e.getMessage());
           if (json) {

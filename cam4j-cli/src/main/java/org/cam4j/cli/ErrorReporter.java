@@ -6,8 +6,10 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 /**
- * Turns failures into one clear line on stderr and the exit code: 2 usage error, 3 bad input
- * (image, model, layer, class), 1 internal error. Stack traces only with --verbose.
+ * Turns failures into one clear line on stderr and the exit code, chosen by the error's type:
+ * 2 usage error (picocli), 3 a {@link Cam4jException} (bad input, a model that cannot be
+ * explained, an unavailable file, folder or download), 1 anything else, which is a bug: its line
+ * asks for a rerun with --verbose. Stack traces only with --verbose.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
   static final int INTERNAL = 1;
@@ -18,21 +20,30 @@ final class ErrorReporter implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
     boolean verbose = parsed.hasMatchedOption("--verbose")
         || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    cli.getErr().println("cam4j: error: " + message);
+    int code = exitCode(e);
+    cli.getErr().println(line(e, code, verbose));
     if (verbose) {
       e.printStackTrace(cli.getErr());
     }
-    return exitCode(e);
+    return code;
   }
 
   static int exitCode(Throwable e) {
     if (e instanceof CommandLine.ParameterException) {
       return USAGE;
     }
-    if (e instanceof Cam4jException || e instanceof IllegalArgumentException) {
+    if (e instanceof Cam4jException) {
       return INPUT;
     }
     return INTERNAL;
+  }
+
+  private static String line(Throwable e, int code, boolean verbose) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (code != INTERNAL) {
+      return "cam4j: error: " + message;
+    }
+    return "cam4j: internal error: " + e.getClass().getSimpleName() + ": " + message
+        + (verbose ? "" : " (rerun with --verbose for the stack trace)");
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
@@ -140,8 +140,9 @@ final class ExplainCommand implements Callable<Integer> {
     Target.Score kind;
     try {
       kind = Target.Score.parse(score);
-    } catch (IllegalArgumentException e) {
-      throw new Cam4jException("unknown --score '" + score + "'; use logit, softmax or negative");
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("unknown --score '" + score
+          + "'; use logit, softmax or negative");
     }
     return ExplainOptions.builder().layers(layers).allLayers(allLayers)
         .target(Target.parse(target).scored(kind))
@@ -209,7 +210,7 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       mode = Overlay.Mode.valueOf(blend.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new Cam4jException("unknown blend '" + blend + "'; use alpha or seed");
+      throw new InvalidInputException("unknown blend '" + blend + "'; use alpha or seed");
     }
     return Overlay.builder().colormap(Colormap.parse(colormap)).alpha(alpha).mode(mode).build();
   }

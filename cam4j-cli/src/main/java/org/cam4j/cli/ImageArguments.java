@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
 
 /** Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name. */
 final class ImageArguments {
@@ -23,14 +24,15 @@ final class ImageArguments {
       if (Files.isDirectory(a)) {
         List<Path> found = imagesIn(a);
         if (found.isEmpty()) {
-          throw new Cam4jException("no images (" + String.join(", ", EXTENSIONS.stream().sorted()
+          throw new InvalidInputException("no images ("
+              + String.join(", ", EXTENSIONS.stream().sorted()
               .toList()) + ") in folder " + a);
         }
         images.addAll(found);
       } else if (Files.exists(a)) {
         images.add(a);
       } else {
-        throw new Cam4jException("image not found: " + a);
+        throw new InvalidInputException("image not found: " + a);
       }
     }
     return images;
@@ -41,7 +43,8 @@ final class ImageArguments {
       return files.filter(Files::isRegularFile).filter(ImageArguments::hasImageExtension)
           .sorted().toList();
     } catch (IOException e) {
-      throw new Cam4jException("cannot list folder " + dir + ": " + e.getMessage(), e);
+      throw new ResourceUnavailableException("cannot list folder " + dir + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.explain.Target;
 import org.cam4j.metrics.AverageDrop;
@@ -126,7 +126,7 @@ final class MetricsCommand implements Callable<Integer> {
 
   private static Path existing(Path path, String what) {
     if (!Files.isRegularFile(path)) {
-      throw new Cam4jException(what + " file not found: " + path);
+      throw new InvalidInputException(what + " file not found: " + path);
     }
     return path;
   }
@@ -137,7 +137,7 @@ final class MetricsCommand implements Callable<Integer> {
       return Collections.nCopies((int) n, boxes.get(0));
     }
     if (boxes.size() != n) {
-      throw new Cam4jException(boxes.size() + " --box options for " + n + " images; give one"
+      throw new InvalidInputException(boxes.size() + " --box options for " + n + " images; give one"
           + " for all images or one per image");
     }
     return boxes;
@@ -149,7 +149,7 @@ final class MetricsCommand implements Callable<Integer> {
       return TopClasses.of(model, input);
     }
     if (t.kind() != Target.Kind.CLASS || t.score() != Target.Score.LOGIT) {
-      throw new Cam4jException("--class '" + target + "': metrics take 'top' or a class index");
+      throw new InvalidInputException("--class '" + target + "': metrics take 'top' or a class index");
     }
     int index = t.index();
     int[] classes = new int[(int) input.dim(0)];
@@ -232,7 +232,7 @@ final class MetricsCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         throw new TypeConversionException("expected four whole pixel numbers x0,y0,x1,y1, got '"
             + value + "'");
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidInputException e) {
         throw new TypeConversionException(e.getMessage());
       }
     }

@@ -12,9 +12,11 @@ import picocli.CommandLine.Option;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
-  @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "resnet50",
-      description = "An ONNX model file, or a registry name downloaded once into the cache"
-          + " ($CAM4J_CACHE, else ~/.cache/cam4j): resnet50 (default), resnet50-v1,"
+  @Option(names = "--model", paramLabel = "NAME|PATH",
+      defaultValue = ModelRegistry.EMBEDDED_DEFAULT,
+      description = "An ONNX model file, or a registry name: mobilenetv2-embedded (default;"
+          + " ImageNet MobileNetV2 inside cam4j, no download), or one downloaded once into the"
+          + " cache ($CAM4J_CACHE, else ~/.cache/cam4j): resnet50, resnet50-v1,"
           + " resnet50-v1-opset12, resnet18, mobilenetv2, squeezenet1.1, densenet121, googlenet,"
           + " efficientnet-lite4. Set CAM4J_OFFLINE=1 to forbid downloads.")
   String model;
@@ -54,6 +56,7 @@ final class ModelOptions {
   Explainer explainer(PrintWriter err, boolean photos) {
     ResolvedModel resolved = resolve(err);
     Explainer.Builder b = Explainer.builder(resolved.model()).engineOptions(engineOptions());
+    resolved.embeddedName().ifPresent(b::modelName);
     if (preprocess != null) {
       b.preprocessing(Preprocessing.parse(preprocess));
     } else if (resolved.preprocessing().isPresent()) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.cam4j.registry.ModelRegistry;
 import org.cam4j.server.Cam4jServer;
 import org.cam4j.server.ServedModels;
 import org.cam4j.server.ServerConfig;
@@ -22,9 +23,9 @@ import picocli.CommandLine.Spec;
         + " a fixed pool of workers computes the requests behind a bounded queue.",
         "Listens on the loopback address unless --host says otherwise."})
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "NAME|PATH",
+  @Option(names = "--model", paramLabel = "NAME|PATH",
       description = "ONNX model file or registry name to serve; repeat for several (its id is"
-          + " the file name without .onnx).")
+          + " the file name without .onnx). Default: the embedded mobilenetv2-embedded.")
   List<String> models = new ArrayList<>();
 
   @Option(names = "--labels", paramLabel = "PATH",
@@ -94,6 +95,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig built = config.build();
     int perRequest = threads != null ? threads
         : Math.max(1, Runtime.getRuntime().availableProcessors() / built.workers());
+    if (models.isEmpty()) {
+      models.add(ModelRegistry.EMBEDDED_DEFAULT);
+    }
     ServedModels registry = new ServedModels();
     try {
       for (int i = 0; i < models.size(); i++) {

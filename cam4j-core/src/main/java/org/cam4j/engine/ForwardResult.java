@@ -1,7 +1,6 @@
 package org.cam4j.engine;
 
 import java.util.Map;
-import org.cam4j.Cam4jException;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -18,7 +17,7 @@ public record ForwardResult(FloatTensor scores, Map<String, FloatTensor> tensors
   public FloatTensor tensor(String name) {
     FloatTensor t = tensors.get(name);
     if (t == null) {
-      throw new Cam4jException("tensor '" + name + "' was not part of this run");
+      throw new IllegalArgumentException("tensor '" + name + "' was not part of this run");
     }
     return t;
   }

@@ -2,7 +2,6 @@ package org.cam4j.engine;
 
 import java.util.List;
 import java.util.Map;
-import org.cam4j.Cam4jException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Softmax;
 
@@ -41,7 +40,7 @@ public record GradientResult(String scoreTensor, FloatTensor scores, int[] expla
   private static FloatTensor require(Map<String, FloatTensor> m, String layer) {
     FloatTensor t = m.get(layer);
     if (t == null) {
-      throw new Cam4jException("layer '" + layer + "' was not part of this run");
+      throw new IllegalArgumentException("layer '" + layer + "' was not part of this run");
     }
     return t;
   }

@@ -3,6 +3,7 @@ package org.cam4j.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
@@ -123,7 +124,7 @@ public final class ExplainOptions {
     /** Several configured methods, explained from one shared run. */
     public Builder methods(List<CamMethod> methods) {
       if (methods.isEmpty()) {
-        throw new IllegalArgumentException("give at least one method");
+        throw new InvalidInputException("give at least one method");
       }
       this.methods = List.copyOf(methods);
       return this;
@@ -132,7 +133,7 @@ public final class ExplainOptions {
     /** Several methods by name (checked here), explained from one shared run. */
     public Builder methodNames(List<String> names) {
       if (names.isEmpty()) {
-        throw new IllegalArgumentException("give at least one method");
+        throw new InvalidInputException("give at least one method");
       }
       names.forEach(Methods::byName);
       this.methods = List.copyOf(names);
@@ -154,7 +155,7 @@ public final class ExplainOptions {
      */
     public Builder layers(List<String> layers) {
       if (layers.isEmpty()) {
-        throw new IllegalArgumentException("give at least one layer (or \"auto\")");
+        throw new InvalidInputException("give at least one layer (or \"auto\")");
       }
       this.layers = List.copyOf(layers);
       return this;
@@ -192,7 +193,7 @@ public final class ExplainOptions {
     /** How many predictions each explanation lists (at least 1). */
     public Builder topK(int k) {
       if (k < 1) {
-        throw new IllegalArgumentException("top-k must be >= 1, got " + k);
+        throw new InvalidInputException("top-k must be >= 1, got " + k);
       }
       this.topK = k;
       return this;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
@@ -46,6 +47,7 @@ import org.cam4j.tensor.Softmax;
 public final class Explainer implements AutoCloseable {
   private final CamModel model;
   private final Path modelPath;
+  private final String modelName;
   private final Preprocessing preprocessing;
   private final Labels labels;
   private final ImageLoader loader;
@@ -53,6 +55,7 @@ public final class Explainer implements AutoCloseable {
 
   private Explainer(Builder b) {
     this.modelPath = b.modelPath;
+    this.modelName = b.modelName;
     this.model = CamModel.load(b.modelPath, b.engineOptions);
     try {
       this.preprocessing = b.preprocessing;
@@ -294,7 +297,7 @@ public final class Explainer implements AutoCloseable {
 
   private static Explanation single(List<Explanation> all) {
     if (all.size() != 1) {
-      throw new IllegalArgumentException("the options name " + all.size() + " methods: use"
+      throw new InvalidInputException("the options name " + all.size() + " methods: use"
           + " explainAll for one explanation per method");
     }
     return all.get(0);
@@ -343,7 +346,7 @@ public final class Explainer implements AutoCloseable {
 
   private Manifest.ModelInfo modelInfo() {
     ModelSignature s = model.signature();
-    return new Manifest.ModelInfo(modelPath.toString(), sha256(), model.opset(),
+    return new Manifest.ModelInfo(modelName, sha256(), model.opset(),
         s.inputName() + " " + Arrays.toString(s.inputShape(1)), s.layout().name(),
         s.score().name());
   }
@@ -376,6 +379,7 @@ public final class Explainer implements AutoCloseable {
   /** Builder for {@link Explainer}. */
   public static final class Builder {
     private final Path modelPath;
+    private String modelName;
     private Preprocessing preprocessing;
     private Labels labels;
     private EngineOptions engineOptions = EngineOptions.defaults();
@@ -383,11 +387,21 @@ public final class Explainer implements AutoCloseable {
 
     private Builder(Path modelPath) {
       this.modelPath = Objects.requireNonNull(modelPath, "model");
+      this.modelName = modelPath.toString();
       this.preprocessing = Preprocessing.sidecarOf(modelPath).orElse(Preprocessing.TORCH);
     }
 
     public Builder preprocessing(Preprocessing preprocessing) {
       this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+      return this;
+    }
+
+    /**
+     * How manifests name the model, instead of its path: e.g. an embedded model's registry name,
+     * the path of its cached copy being particular to the machine (the SHA-256 is kept).
+     */
+    public Builder modelName(String name) {
+      this.modelName = Objects.requireNonNull(name, "model name");
       return this;
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cam4j.InvalidInputException;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
 import org.cam4j.internal.io.AtomicFiles;
@@ -84,7 +85,7 @@ public final class Explanation {
   public FloatTensor rawMap(String layer) {
     FloatTensor t = rawMaps.get(layer);
     if (t == null) {
-      throw new IllegalArgumentException("'" + layer + "' is not among the explained layers "
+      throw new InvalidInputException("'" + layer + "' is not among the explained layers "
           + layers());
     }
     return t;
@@ -136,7 +137,7 @@ public final class Explanation {
    */
   public BufferedImage layerStrip(int tileHeight) {
     if (tileHeight < 1) {
-      throw new IllegalArgumentException("tile height must be >= 1, got " + tileHeight);
+      throw new InvalidInputException("tile height must be >= 1, got " + tileHeight);
     }
     double scale = (double) tileHeight / photo.getHeight();
     int tileWidth = Math.max(1, (int) Math.round(photo.getWidth() * scale));
@@ -167,8 +168,10 @@ public final class Explanation {
    * Saves {@code <stem>_<method>_overlay.<format>}, {@code _heatmap.<format>}, {@code _map.npy}
    * (float32 [H, W], the normalised map at input resolution), {@code _raw.npy} (float32 [h, w],
    * the raw map; {@code _raw_<i>.npy} per layer when there are several), {@code _layers.<format>}
-   * (the layer strip, when there are several layers) and {@code _manifest.json}. All files
-   * appear together or, on failure, none does.
+   * (the layer strip, when there are several layers) and {@code _manifest.json}. Each file
+   * appears complete or not at all; the files are renamed into place only once all of them are
+   * written, and if that fails midway the ones already in place are removed, so a failure never
+   * leaves part of the set (an older file of the same name that was replaced is not restored).
    *
    * @param format {@code png} or {@code jpg}
    * @return the manifest as written, listing the files
@@ -176,7 +179,7 @@ public final class Explanation {
   public Manifest save(Path dir, String stem, String format) {
     String ext = format.toLowerCase(Locale.ROOT);
     if (!ext.equals("png") && !ext.equals("jpg")) {
-      throw new IllegalArgumentException("image format must be png or jpg, got " + format);
+      throw new InvalidInputException("image format must be png or jpg, got " + format);
     }
     String base = stem + "_" + method();
     Map<String, String> names = new LinkedHashMap<>();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.labels.Prediction;
 
 /**
@@ -37,7 +37,8 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   /**
    * The model explained.
    *
-   * @param path the file as given, or null when the model came from bytes
+   * @param path the file as given, or the name given instead (an embedded model's registry
+   *     name), or null when the model came from bytes
    * @param sha256 the file's digest (lowercase hex), null when it came from bytes
    * @param input input tensor name and shape, e.g. {@code input [1, 3, 224, 224]}
    * @param score the tensor whose gradient is taken (pre-softmax scores)
@@ -83,7 +84,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
     try {
       return JSON.writeValueAsString(this) + "\n";
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("cannot write the manifest as JSON: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot write the manifest as JSON: " + e.getMessage(), e);
     }
   }
 
@@ -92,7 +93,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
     try {
       return JSON.readValue(json, Manifest.class);
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("not a cam4j manifest: " + e.getOriginalMessage(), e);
+      throw new InvalidInputException("not a cam4j manifest: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.cam4j.InvalidInputException;
 import org.cam4j.labels.Labels;
 
 /**
@@ -51,7 +52,7 @@ public final class Target {
       try {
         return valueOf(text.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown score '" + text
+        throw new InvalidInputException("unknown score '" + text
             + "'; use logit, softmax or negative");
       }
     }
@@ -82,7 +83,7 @@ public final class Target {
   /** The logit of class {@code index}. */
   public static Target index(int index) {
     if (index < 0) {
-      throw new IllegalArgumentException("class index must be >= 0, got " + index);
+      throw new InvalidInputException("class index must be >= 0, got " + index);
     }
     return new Target(Kind.CLASS, index, null, null, false, false);
   }
@@ -90,7 +91,7 @@ public final class Target {
   /** A class named by WordNet id, label or synonym, e.g. "tabby" or "n02123045". */
   public static Target named(String name) {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("class name is empty");
+      throw new InvalidInputException("class name is empty");
     }
     return new Target(Kind.NAMED, -1, name.trim(), null, false, false);
   }
@@ -98,7 +99,7 @@ public final class Target {
   /** {@code sum_k weights[k] * score_k}; classes past the array's end weigh 0. */
   public static Target weighted(float... weights) {
     if (weights.length == 0) {
-      throw new IllegalArgumentException("a weighted target needs at least one class weight");
+      throw new InvalidInputException("a weighted target needs at least one class weight");
     }
     int length = weights.length;
     while (length > 1 && weights[length - 1] == 0f) {
@@ -138,7 +139,7 @@ public final class Target {
     for (String part : list.split(",")) {
       String[] kv = part.split("=");
       if (kv.length != 2 || !kv[0].trim().matches("\\d+")) {
-        throw new IllegalArgumentException("weighted target '" + list + "': give class=weight"
+        throw new InvalidInputException("weighted target '" + list + "': give class=weight"
             + " pairs, e.g. weighted(0=0.5,3=-1)");
       }
       int k = Integer.parseInt(kv[0].trim());
@@ -146,7 +147,7 @@ public final class Target {
       try {
         w = Float.parseFloat(kv[1].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("weighted target: '" + kv[1].trim()
+        throw new InvalidInputException("weighted target: '" + kv[1].trim()
             + "' is not a number");
       }
       pairs.add(new float[] {k, w});
@@ -184,7 +185,7 @@ public final class Target {
    *
    * @throws org.cam4j.labels.LabelsException for a name that matches no class or several (the
    *     message lists the closest names; {@link Labels#suggestions} gives them)
-   * @throws IllegalArgumentException for a class index past the model's classes
+   * @throws InvalidInputException for a class index past the model's classes
    */
   public Target resolve(Labels labels) {
     if (kind == Kind.NAMED) {
@@ -193,7 +194,7 @@ public final class Target {
     }
     int last = kind == Kind.CLASS ? index : kind == Kind.WEIGHTED ? weights.length - 1 : -1;
     if (last >= labels.size()) {
-      throw new IllegalArgumentException("class " + last + " is out of range: the model has "
+      throw new InvalidInputException("class " + last + " is out of range: the model has "
           + labels.size() + " classes (0.." + (labels.size() - 1) + ")");
     }
     return this;

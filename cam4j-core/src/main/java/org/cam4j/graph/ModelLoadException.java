@@ -1,9 +1,9 @@
 package org.cam4j.graph;
 
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /** The file is missing, unreadable, or not an ONNX model cam4j can use. */
-public final class ModelLoadException extends Cam4jException {
+public final class ModelLoadException extends InvalidInputException {
   public ModelLoadException(String message) {
     super(message);
   }

@@ -1,9 +1,9 @@
 package org.cam4j.graph;
 
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 
 /** The model loads but does not look like an image classifier (e.g. a 2-D input). */
-public final class NotAnImageModelException extends Cam4jException {
+public final class NotAnImageModelException extends UnsupportedModelException {
   public NotAnImageModelException(String message) {
     super(message);
   }

@@ -6,6 +6,7 @@ package org.cam4j.image;
  * squash resize modes.
  */
 public record CropBox(double x, double y, double width, double height) {
+  /** Validates the box: its size must be positive. */
   public CropBox {
     if (!(width > 0) || !(height > 0)) {
       throw new IllegalArgumentException("crop box must have a positive size, got " + width

@@ -28,22 +28,27 @@ public final class PreparedImage {
     return tensor;
   }
 
+  /** The layout of {@link #tensor()}. */
   public Layout layout() {
     return layout;
   }
 
+  /** Width of the model input in pixels. */
   public int inputWidth() {
     return (int) tensor.dim(layout.widthAxis());
   }
 
+  /** Height of the model input in pixels. */
   public int inputHeight() {
     return (int) tensor.dim(layout.heightAxis());
   }
 
+  /** Width of the original photo in pixels. */
   public int photoWidth() {
     return photoWidth;
   }
 
+  /** Height of the original photo in pixels. */
   public int photoHeight() {
     return photoHeight;
   }

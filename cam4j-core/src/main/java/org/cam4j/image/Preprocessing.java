@@ -93,10 +93,12 @@ public final class Preprocessing {
     return m;
   }
 
+  /** Starts a builder: mean 0, std 1, scale 1, RGB, squashed bilinear resize. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder that starts from this preprocessing. */
   public Builder toBuilder() {
     return new Builder().mean(mean).std(std).scale(scale).channelOrder(channelOrder)
         .resizeMode(resizeMode).cropFraction(cropFraction);
@@ -281,10 +283,12 @@ public final class Preprocessing {
     return scale;
   }
 
+  /** The order of the colour channels in the tensor. */
   public ChannelOrder channelOrder() {
     return channelOrder;
   }
 
+  /** How the photo is resized to the model input. */
   public ResizeMode resizeMode() {
     return resizeMode;
   }
@@ -447,6 +451,7 @@ public final class Preprocessing {
       return this;
     }
 
+    /** Multiplies pixel values (0..255) by {@code scale} before the mean is subtracted. */
     public Builder scale(double scale) {
       if (!Double.isFinite(scale) || scale == 0) {
         throw new IllegalArgumentException("scale must be a finite non-zero number, got " + scale);
@@ -455,11 +460,13 @@ public final class Preprocessing {
       return this;
     }
 
+    /** The order of the colour channels in the tensor. */
     public Builder channelOrder(ChannelOrder order) {
       this.channelOrder = Objects.requireNonNull(order, "order");
       return this;
     }
 
+    /** How the photo is resized to the model input. */
     public Builder resizeMode(ResizeMode mode) {
       this.resizeMode = Objects.requireNonNull(mode, "mode");
       return this;
@@ -487,6 +494,7 @@ public final class Preprocessing {
       return values.length == 3 ? values.clone() : new double[] {values[0], values[0], values[0]};
     }
 
+    /** The preprocessing; fails when the settings do not fit together. */
     public Preprocessing build() {
       return new Preprocessing(this);
     }

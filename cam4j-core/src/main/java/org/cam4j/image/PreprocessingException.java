@@ -1,9 +1,9 @@
 package org.cam4j.image;
 
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /** A preprocessing name, spec string or sidecar file is invalid. */
-public final class PreprocessingException extends Cam4jException {
+public final class PreprocessingException extends InvalidInputException {
   public PreprocessingException(String message) {
     super(message);
   }

@@ -8,6 +8,7 @@ import java.util.Objects;
  * ({@code "tabby, tabby cat"}).
  */
 public record Label(int index, String wnid, String name) {
+  /** Validates the label: a non-negative index and a name. */
   public Label {
     if (index < 0) {
       throw new IllegalArgumentException("label index must be >= 0, got " + index);

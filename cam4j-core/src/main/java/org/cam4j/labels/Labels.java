@@ -200,6 +200,7 @@ public final class Labels {
     return label.shortName().equalsIgnoreCase(BACKGROUND);
   }
 
+  /** The number of classes these labels name. */
   public int size() {
     return labels.size();
   }
@@ -235,8 +236,9 @@ public final class Labels {
           + (containing.size() > 8 ? " and " + (containing.size() - 8) + " more" : "")
           + "; give the full name or the index");
     }
+    List<Label> closest = suggestions(query);
     throw new LabelsException("no class named '" + query + "' in " + source + "; closest: "
-        + describe(suggestions(query)));
+        + describe(closest), closest.stream().map(Label::name).toList());
   }
 
   /**

@@ -3,6 +3,7 @@ package org.cam4j.labels;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Softmax;
 
@@ -18,7 +19,7 @@ public final class Predictions {
    */
   public static List<Prediction> top(float[] logits, Labels labels, int k) {
     if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, got " + k);
+      throw new InvalidInputException("k must be >= 1, got " + k);
     }
     if (labels.size() != logits.length) {
       throw new LabelsException("the model gave " + logits.length + " scores but the labels ("

@@ -3,6 +3,7 @@ package org.cam4j.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.explain.Target;
@@ -167,11 +168,11 @@ public final class AugSmooth extends CamMethod {
     /** Factors the preprocessed values are multiplied by (default 1, 0.9, 1.1). */
     public Builder factors(float... f) {
       if (f.length == 0) {
-        throw new IllegalArgumentException("aug smoothing needs at least one factor");
+        throw new InvalidInputException("aug smoothing needs at least one factor");
       }
       for (float v : f) {
         if (!(v > 0) || Float.isInfinite(v)) {
-          throw new IllegalArgumentException("factors must be finite and > 0, got " + v);
+          throw new InvalidInputException("factors must be finite and > 0, got " + v);
         }
       }
       this.factors = f.clone();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
@@ -39,7 +40,7 @@ public final class CamContext {
     this.layers = List.copyOf(layers);
     this.targets = List.copyOf(targets);
     if (this.targets.size() != input.dim(0)) {
-      throw new IllegalArgumentException(this.targets.size() + " targets for a batch of "
+      throw new InvalidInputException(this.targets.size() + " targets for a batch of "
           + input.dim(0));
     }
     this.seed = ScoreSeed.of(this.targets);

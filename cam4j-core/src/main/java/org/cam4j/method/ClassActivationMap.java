@@ -1,6 +1,7 @@
 package org.cam4j.method;
 
 import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.internal.engine.ModelAccess;
 
 /**
@@ -18,7 +19,7 @@ public final class ClassActivationMap extends ModelWeightedCam {
   float[] weights(CamContext context, String layer, FeatureMaps a) {
     LinearHead head = head(context, layer);
     if (a.c() != head.channels()) {
-      throw new Cam4jException("the classifier after layer '" + layer + "' weighs "
+      throw new UnsupportedModelException("the classifier after layer '" + layer + "' weighs "
           + head.channels() + " channels but the layer has " + a.c());
     }
     int[] classes = singleClasses(context);
@@ -33,8 +34,9 @@ public final class ClassActivationMap extends ModelWeightedCam {
     try {
       return LinearHead.find(ModelAccess.graph(context.model()), layer,
           context.model().signature().score().name());
-    } catch (Cam4jException e) {
-      throw new Cam4jException(e.getMessage() + ". CAM needs that head: use gradcam, which"
+    } catch (UnsupportedModelException e) {
+      throw new UnsupportedModelException(e.getMessage() + ". CAM needs that head: use gradcam,"
+          + " which"
           + " works with any head (and equals CAM up to a factor on such heads)", e);
     }
   }

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-/** HiResCAM (Draelos & Carin 2020): {@code sum_c G * A}, faithful to the gradient's location. */
+/** HiResCAM (Draelos and Carin 2020): {@code sum_c G * A}, faithful to the gradient's location. */
 public final class HiResCam extends ElementwiseCam {
   @Override
   public String name() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.BackwardMode;
 import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
@@ -92,7 +93,7 @@ public final class IntegratedGradients extends InputAttribution {
     expected[0] = 1;
     System.arraycopy(rowShape, 0, expected, 1, rowShape.length);
     if (!Arrays.equals(baseline.shape(), expected)) {
-      throw new IllegalArgumentException("the baseline has shape "
+      throw new InvalidInputException("the baseline has shape "
           + Arrays.toString(baseline.shape()) + "; the input needs " + Arrays.toString(expected));
     }
     return baseline.toArray();
@@ -110,7 +111,7 @@ public final class IntegratedGradients extends InputAttribution {
     /** Intervals of the trapezoidal rule (steps + 1 gradient evaluations). */
     public Builder steps(int n) {
       if (n < 1) {
-        throw new IllegalArgumentException("integrated gradients needs at least 1 step, got "
+        throw new InvalidInputException("integrated gradients needs at least 1 step, got "
             + n);
       }
       this.steps = n;
@@ -120,7 +121,7 @@ public final class IntegratedGradients extends InputAttribution {
     /** The reference input, [1, ...] in the model's input shape and layout. */
     public Builder baseline(FloatTensor b) {
       if (b.rank() < 1 || b.dim(0) != 1) {
-        throw new IllegalArgumentException("the baseline must be one image [1, ...], got " + b);
+        throw new InvalidInputException("the baseline must be one image [1, ...], got " + b);
       }
       this.baseline = b;
       return this;
@@ -129,7 +130,7 @@ public final class IntegratedGradients extends InputAttribution {
     /** Path points run per model call. */
     public Builder batchSize(int rows) {
       if (rows < 1) {
-        throw new IllegalArgumentException("batch size must be >= 1, got " + rows);
+        throw new InvalidInputException("batch size must be >= 1, got " + rows);
       }
       this.batchSize = rows;
       return this;

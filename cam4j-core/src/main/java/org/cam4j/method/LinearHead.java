@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.NodeAttributes;
@@ -70,7 +72,8 @@ final class LinearHead {
   /** W[k, :], the weight of each channel's mean in class k's score. */
   float[] classWeights(int k) {
     if (k < 0 || k >= classes) {
-      throw new Cam4jException("class " + k + " is out of range: the classifier has " + classes
+      throw new InvalidInputException("class " + k + " is out of range: the classifier has "
+          + classes
           + " classes (0.." + (classes - 1) + ")");
     }
     return Arrays.copyOfRange(weights, k * channels, (k + 1) * channels);
@@ -241,7 +244,8 @@ final class LinearHead {
     }
 
     Cam4jException fail(String why) {
-      return new Cam4jException("layer '" + layer + "' is not followed by a global average pool"
+      return new UnsupportedModelException("layer '" + layer
+          + "' is not followed by a global average pool"
           + " and a linear classifier: " + why);
     }
   }

@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.InvalidInputException;
 /**
  * Options applied when a method is made by name ({@link Methods#create}): the batch size of the
  * methods that run the network on many copies (Score-CAM, Ablation-CAM, SmoothGrad, Integrated
@@ -8,7 +9,7 @@ package org.cam4j.method;
 public record MethodOptions(int batchSize, boolean augSmooth, boolean eigenSmooth) {
   public MethodOptions {
     if (batchSize < 0) {
-      throw new IllegalArgumentException("batch size must be >= 1 (or 0 for the default), got "
+      throw new InvalidInputException("batch size must be >= 1 (or 0 for the default), got "
           + batchSize);
     }
   }

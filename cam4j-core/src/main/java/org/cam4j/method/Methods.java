@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /** The methods by command-line name. */
 public final class Methods {
@@ -45,13 +45,13 @@ public final class Methods {
   public static CamMethod create(String name, MethodOptions options) {
     IntFunction<CamMethod> m = BY_NAME.get(name.toLowerCase(Locale.ROOT));
     if (m == null) {
-      throw new Cam4jException("unknown method '" + name + "'; available: " + String.join(", ",
-          names()));
+      throw new InvalidInputException("unknown method '" + name + "'; available: "
+          + String.join(", ", names()), names());
     }
     CamMethod method = m.apply(options.batchSize());
     if (options.eigenSmooth()) {
       if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam) {
-        throw new Cam4jException("eigen-smooth combines a layer's channel terms; it does not"
+        throw new InvalidInputException("eigen-smooth combines a layer's channel terms; it does not"
             + " apply to " + method.name());
       }
       method = method.withEigenSmooth();

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /**
  * Methods whose channel weights come from the model itself (its classifier, or running it again
@@ -26,7 +26,7 @@ abstract class ModelWeightedCam extends CamMethod {
     int[] classes = context.explainedClasses();
     for (int c : classes) {
       if (c < 0) {
-        throw new Cam4jException(name() + " explains one class per image, not a weighting of"
+        throw new InvalidInputException(name() + " explains one class per image, not a weighting of"
             + " several classes");
       }
     }

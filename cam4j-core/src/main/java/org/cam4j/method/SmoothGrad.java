@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.BackwardMode;
 import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
@@ -104,7 +105,7 @@ public final class SmoothGrad extends InputAttribution {
 
     public Builder samples(int n) {
       if (n < 1) {
-        throw new IllegalArgumentException("SmoothGrad needs at least 1 sample, got " + n);
+        throw new InvalidInputException("SmoothGrad needs at least 1 sample, got " + n);
       }
       this.samples = n;
       return this;
@@ -113,7 +114,7 @@ public final class SmoothGrad extends InputAttribution {
     /** Noise standard deviation as a fraction of each image's value range; 0 gives saliency. */
     public Builder noiseLevel(double level) {
       if (!(level >= 0) || Double.isInfinite(level)) {
-        throw new IllegalArgumentException("noise level must be a finite value >= 0, got "
+        throw new InvalidInputException("noise level must be a finite value >= 0, got "
             + level);
       }
       this.noiseLevel = level;
@@ -128,7 +129,7 @@ public final class SmoothGrad extends InputAttribution {
     /** Noisy copies run per model call. */
     public Builder batchSize(int rows) {
       if (rows < 1) {
-        throw new IllegalArgumentException("batch size must be >= 1, got " + rows);
+        throw new InvalidInputException("batch size must be >= 1, got " + rows);
       }
       this.batchSize = rows;
       return this;

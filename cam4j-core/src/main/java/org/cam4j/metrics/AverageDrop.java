@@ -2,6 +2,7 @@ package org.cam4j.metrics;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 
@@ -34,6 +35,10 @@ public final class AverageDrop {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /**
+   * Average Drop and Increase for {@code model}, with the baselines and batch size of {@code
+   * options}.
+   */
   public static AverageDrop of(CamModel model, MetricOptions options) {
     return new AverageDrop(model, options);
   }
@@ -89,7 +94,7 @@ public final class AverageDrop {
   private static void checkRange(float[] m, int image, int width) {
     for (int p = 0; p < m.length; p++) {
       if (m[p] < 0 || m[p] > 1) {
-        throw new IllegalArgumentException("the map of image " + image + " is " + m[p] + " at "
+        throw new InvalidInputException("the map of image " + image + " is " + m[p] + " at "
             + MetricInputs.position(p, width) + "; Average Drop needs maps in [0, 1]"
             + " (normalise the map first)");
       }

@@ -12,6 +12,7 @@ import java.util.List;
  */
 public record AverageDropResult(double averageDrop, double increaseInConfidence,
     List<Double> original, List<Double> explained) {
+  /** Validates the result: as many explained as original probabilities. */
   public AverageDropResult {
     original = List.copyOf(original);
     explained = List.copyOf(explained);

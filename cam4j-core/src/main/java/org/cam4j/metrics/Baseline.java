@@ -1,6 +1,7 @@
 package org.cam4j.metrics;
 
 import java.util.Arrays;
+import org.cam4j.InvalidInputException;
 
 /**
  * What a removed pixel becomes, in the model's preprocessed input space (after resizing and
@@ -28,7 +29,7 @@ public final class Baseline {
   /** Every value of the image set to {@code value}. */
   public static Baseline constant(float value) {
     if (!Float.isFinite(value)) {
-      throw new IllegalArgumentException("baseline value must be finite, got " + value);
+      throw new InvalidInputException("baseline value must be finite, got " + value);
     }
     return value == 0f ? ZERO : new Baseline(value, false);
   }

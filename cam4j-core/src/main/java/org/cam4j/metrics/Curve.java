@@ -10,6 +10,7 @@ import java.util.List;
  * @param probabilities softmax probability of the class at each fraction
  */
 public record Curve(List<Double> fractions, List<Double> probabilities) {
+  /** Validates the curve: as many probabilities as fractions, at least two. */
   public Curve {
     fractions = List.copyOf(fractions);
     probabilities = List.copyOf(probabilities);

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** Deletion or insertion curves of a batch, one per image in batch order. */
 public record CurveResult(List<Curve> curves) {
+  /** Validates the result: at least one curve, one per image. */
   public CurveResult {
     curves = List.copyOf(curves);
     if (curves.isEmpty()) {

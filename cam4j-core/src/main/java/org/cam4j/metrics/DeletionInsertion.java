@@ -3,6 +3,7 @@ package org.cam4j.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 
@@ -42,6 +43,10 @@ public final class DeletionInsertion {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /**
+   * Deletion and insertion curves for {@code model}, with the steps, baselines and batch size of
+   * {@code options}.
+   */
   public static DeletionInsertion of(CamModel model, MetricOptions options) {
     return new DeletionInsertion(model, options);
   }
@@ -61,7 +66,7 @@ public final class DeletionInsertion {
     int pixels = shape.pixels();
     int steps = options.steps();
     if (steps > pixels) {
-      throw new IllegalArgumentException(steps + " steps for " + pixels + " pixels; use at most"
+      throw new InvalidInputException(steps + " steps for " + pixels + " pixels; use at most"
           + " one step per pixel");
     }
     int[] moved = new int[steps + 1];

@@ -1,6 +1,7 @@
 package org.cam4j.metrics;
 
 import java.util.Arrays;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -31,37 +32,37 @@ final class MetricInputs {
   static MetricInputs check(CamModel model, FloatTensor input, FloatTensor maps, int[] classes) {
     long[] s = input.shape();
     if (s.length != 4 || s[0] < 1) {
-      throw new IllegalArgumentException("input shape " + Arrays.toString(s) + " is not a"
+      throw new InvalidInputException("input shape " + Arrays.toString(s) + " is not a"
           + " non-empty batch of images [N,C,H,W] or [N,H,W,C]");
     }
     long[] expected = model.signature().inputShape(s[0]);
     Layout layout = model.signature().layout();
     if (!Arrays.equals(s, expected)) {
-      throw new IllegalArgumentException("input shape " + Arrays.toString(s) + " does not match"
+      throw new InvalidInputException("input shape " + Arrays.toString(s) + " does not match"
           + " the model's " + Arrays.toString(expected) + " (" + layout + ")");
     }
     ImageShape shape = new ImageShape(layout, (int) s[layout.channelAxis()],
         (int) s[layout.heightAxis()], (int) s[layout.widthAxis()]);
     long[] mapShape = {s[0], shape.height(), shape.width()};
     if (!Arrays.equals(maps.shape(), mapShape)) {
-      throw new IllegalArgumentException("map shape " + Arrays.toString(maps.shape())
+      throw new InvalidInputException("map shape " + Arrays.toString(maps.shape())
           + " does not match the input: expected " + Arrays.toString(mapShape)
           + " ([N,H,W], one map per image at the input resolution)");
     }
     float[] m = maps.toArray();
     for (int i = 0; i < m.length; i++) {
       if (!Float.isFinite(m[i])) {
-        throw new IllegalArgumentException("the map of image " + i / shape.pixels() + " holds "
+        throw new InvalidInputException("the map of image " + i / shape.pixels() + " holds "
             + m[i] + " at " + position(i % shape.pixels(), shape.width()));
       }
     }
     if (classes.length != s[0]) {
-      throw new IllegalArgumentException(classes.length + " classes given for a batch of " + s[0]
+      throw new InvalidInputException(classes.length + " classes given for a batch of " + s[0]
           + " images; give one per image");
     }
     for (int i = 0; i < classes.length; i++) {
       if (classes[i] < 0) {
-        throw new IllegalArgumentException("class " + classes[i] + " of image " + i
+        throw new InvalidInputException("class " + classes[i] + " of image " + i
             + " is out of range: class indices start at 0");
       }
     }

@@ -1,6 +1,7 @@
 package org.cam4j.metrics;
 
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /** How the model-based metrics perturb and score images. Immutable; see {@link #builder()}. */
 public final class MetricOptions {
@@ -23,6 +24,7 @@ public final class MetricOptions {
     return builder().build();
   }
 
+  /** Starts a builder with the default steps, batch size and baselines. */
   public static Builder builder() {
     return new Builder();
   }
@@ -63,37 +65,43 @@ public final class MetricOptions {
     private Builder() {
     }
 
+    /** Deletion and insertion curves get {@code steps + 1} points. */
     public Builder steps(int steps) {
       if (steps < 1) {
-        throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        throw new InvalidInputException("steps must be >= 1, got " + steps);
       }
       this.steps = steps;
       return this;
     }
 
+    /** Images per forward pass. */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
-        throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
       }
       this.batchSize = batchSize;
       return this;
     }
 
+    /** What the map blends each image toward in Average Drop. */
     public Builder explanationBaseline(Baseline baseline) {
       this.explanationBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** What deleted pixels become. */
     public Builder deletionBaseline(Baseline baseline) {
       this.deletionBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** The image insertion starts from. */
     public Builder insertionBaseline(Baseline baseline) {
       this.insertionBaseline = Objects.requireNonNull(baseline, "baseline");
       return this;
     }
 
+    /** The options; fails when a value is out of range. */
     public MetricOptions build() {
       return new MetricOptions(this);
     }

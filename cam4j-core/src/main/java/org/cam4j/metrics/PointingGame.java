@@ -3,6 +3,7 @@ package org.cam4j.metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -25,6 +26,7 @@ import org.cam4j.tensor.FloatTensor;
  * (the model input's), so scale it when the input was resized. Immutable.
  */
 public final class PointingGame {
+  /** The tolerance of Zhang et al. (2018), in pixels. */
   public static final double PAPER_TOLERANCE = 15;
 
   private final double tolerance;
@@ -41,12 +43,13 @@ public final class PointingGame {
   /** @param pixels how far outside the box a maximum may lie and still hit; 0 for none */
   public static PointingGame withTolerance(double pixels) {
     if (!(pixels >= 0) || Double.isInfinite(pixels)) {
-      throw new IllegalArgumentException("tolerance must be a finite number of pixels >= 0, got "
+      throw new InvalidInputException("tolerance must be a finite number of pixels >= 0, got "
           + pixels);
     }
     return new PointingGame(pixels);
   }
 
+  /** How far outside the box a maximum may lie and still hit, in pixels. */
   public double tolerance() {
     return tolerance;
   }
@@ -57,21 +60,21 @@ public final class PointingGame {
    */
   public PointingResult evaluate(FloatTensor maps, List<BoundingBox> boxes) {
     if (maps.rank() != 3 || maps.dim(0) < 1) {
-      throw new IllegalArgumentException("map shape " + Arrays.toString(maps.shape())
+      throw new InvalidInputException("map shape " + Arrays.toString(maps.shape())
           + " is not [N,H,W] with N >= 1");
     }
     int n = (int) maps.dim(0);
     int h = (int) maps.dim(1);
     int w = (int) maps.dim(2);
     if (boxes.size() != n) {
-      throw new IllegalArgumentException(boxes.size() + " boxes for " + n
+      throw new InvalidInputException(boxes.size() + " boxes for " + n
           + " maps; give one per image");
     }
     List<Pointing> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       BoundingBox box = boxes.get(i);
       if (box.x1() >= w || box.y1() >= h) {
-        throw new IllegalArgumentException("bounding box " + box + " of image " + i
+        throw new InvalidInputException("bounding box " + box + " of image " + i
             + " reaches outside the " + w + "x" + h + " map");
       }
       out.add(point(maps.row(i).toArray(), w, box, i));
@@ -84,7 +87,7 @@ public final class PointingGame {
     int first = -1;
     for (int p = 0; p < m.length; p++) {
       if (!Float.isFinite(m[p])) {
-        throw new IllegalArgumentException("the map of image " + image + " holds " + m[p] + " at "
+        throw new InvalidInputException("the map of image " + image + " holds " + m[p] + " at "
             + MetricInputs.position(p, w));
       }
       if (m[p] > max) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** The pointing game over a batch, one {@link Pointing} per image in batch order. */
 public record PointingResult(List<Pointing> images) {
+  /** Validates the result: at least one image. */
   public PointingResult {
     images = List.copyOf(images);
     if (images.isEmpty()) {
@@ -11,6 +12,7 @@ public record PointingResult(List<Pointing> images) {
     }
   }
 
+  /** Images whose maximum hit their box. */
   public int hits() {
     return (int) images.stream().filter(Pointing::hit).count();
   }

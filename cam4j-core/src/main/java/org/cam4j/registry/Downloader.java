@@ -20,7 +20,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
 import org.cam4j.internal.io.Sha256;
 
 /**
@@ -60,6 +61,7 @@ public final class Downloader {
         .build();
   }
 
+  /** Starts a builder with the standard timeouts, online. */
   public static Builder builder() {
     return new Builder();
   }
@@ -79,7 +81,8 @@ public final class Downloader {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new Cam4jException("cannot create the download folder " + dir + ": " + e, e);
+      throw new ResourceUnavailableException("cannot create the download folder " + dir + ": "
+          + e, e);
     }
     List<String> attempts = new ArrayList<>();
     for (URI url : file.urls()) {
@@ -124,7 +127,8 @@ public final class Downloader {
       throw new AttemptFailed(describe(url, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Cam4jException("the download of " + file.fileName() + " was interrupted", e);
+      throw new ResourceUnavailableException("the download of " + file.fileName()
+          + " was interrupted", e);
     } finally {
       if (tmp != null) {
         deleteQuietly(tmp);
@@ -256,6 +260,7 @@ public final class Downloader {
       return this;
     }
 
+    /** The downloader with these settings. */
     public Downloader build() {
       return new Downloader(this);
     }
@@ -263,7 +268,7 @@ public final class Downloader {
     private static Duration positive(Duration d, String what) {
       Objects.requireNonNull(d, what);
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + d);
+        throw new InvalidInputException(what + " must be positive, got " + d);
       }
       return d;
     }

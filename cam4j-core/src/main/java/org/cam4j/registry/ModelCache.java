@@ -16,6 +16,7 @@ public final class ModelCache {
 
   private final Path dir;
 
+  /** A cache in {@code dir}, made absolute and normalised. */
   public ModelCache(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
   }
@@ -44,6 +45,7 @@ public final class ModelCache {
     return Path.of(userHome, ".cache", "cam4j");
   }
 
+  /** The cache folder, absolute. */
   public Path dir() {
     return dir;
   }

@@ -15,16 +15,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.PreprocessingException;
 
 /**
  * The models a registry offers, in catalogue order, and which one is the default. Immutable.
+ * Embedded models (packaged in a jar on the class path, see {@link EmbeddedModelProvider}) are
+ * listed by name only, first; every other model is a download described by a {@link ModelEntry}.
  *
  * <p>The JSON form (see the bundled {@code models.json}): {@code default} names the default
- * model; {@code labels} maps an id to a file ({@code file}, {@code bytes}, {@code sha256},
- * {@code urls}); each of {@code models} has {@code name}, the same file fields, and
+ * model; {@code embedded} (optional) lists the names of embedded models; {@code labels} maps an
+ * id to a file ({@code file}, {@code bytes}, {@code sha256}, {@code urls}); each of
+ * {@code models} has {@code name}, the same file fields, and
  * {@code labels} (an id) or {@code labelsNote} (why there are none), optionally
  * {@code preprocessing} (a {@link Preprocessing#parse} spec), {@code input}, {@code output}
  * and {@code notes}.
@@ -33,25 +36,39 @@ public final class ModelCatalog {
   private static final String BUNDLED = "models.json";
 
   private final Map<String, ModelEntry> entries;
+  private final List<String> embedded;
   private final String defaultName;
 
-  private ModelCatalog(List<ModelEntry> entries, String defaultName) {
+  private ModelCatalog(List<ModelEntry> entries, List<String> embedded, String defaultName) {
     Map<String, ModelEntry> byName = new LinkedHashMap<>();
     for (ModelEntry e : entries) {
       if (byName.put(e.name(), e) != null) {
         throw new IllegalArgumentException("model '" + e.name() + "' is listed twice");
       }
     }
-    if (!byName.containsKey(defaultName)) {
+    for (String name : embedded) {
+      if (byName.containsKey(name) || embedded.indexOf(name) != embedded.lastIndexOf(name)) {
+        throw new IllegalArgumentException("model '" + name + "' is listed twice");
+      }
+    }
+    if (!byName.containsKey(defaultName) && !embedded.contains(defaultName)) {
       throw new IllegalArgumentException("the default model '" + defaultName
           + "' is not in the catalogue");
     }
     this.entries = Collections.unmodifiableMap(byName);
+    this.embedded = List.copyOf(embedded);
     this.defaultName = defaultName;
   }
 
+  /** A catalogue of downloadable models only. */
   public static ModelCatalog of(List<ModelEntry> entries, String defaultName) {
-    return new ModelCatalog(entries, defaultName);
+    return new ModelCatalog(entries, List.of(), defaultName);
+  }
+
+  /** A catalogue of downloadable models and the names of embedded ones. */
+  public static ModelCatalog of(List<ModelEntry> entries, List<String> embedded,
+      String defaultName) {
+    return new ModelCatalog(entries, embedded, defaultName);
   }
 
   /** The catalogue shipped with cam4j. */
@@ -64,22 +81,31 @@ public final class ModelCatalog {
     try {
       return fromJson(new ObjectMapper().readTree(json));
     } catch (JsonProcessingException e) {
-      throw new Cam4jException("model catalogue " + source + " is not valid JSON: "
+      throw new InvalidInputException("model catalogue " + source + " is not valid JSON: "
           + e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new Cam4jException("model catalogue " + source + ": " + e.getMessage(), e);
+      throw new InvalidInputException("model catalogue " + source + ": " + e.getMessage(), e);
     }
   }
 
-  /** Model names in catalogue order. */
+  /** Model names in catalogue order: the embedded ones, then the downloadable ones. */
   public List<String> names() {
-    return List.copyOf(entries.keySet());
+    List<String> all = new ArrayList<>(embedded);
+    all.addAll(entries.keySet());
+    return List.copyOf(all);
   }
 
+  /** The names of the models packaged in a jar rather than downloaded. */
+  public List<String> embeddedNames() {
+    return embedded;
+  }
+
+  /** The model used when none is named; an embedded or a downloadable one. */
   public String defaultName() {
     return defaultName;
   }
 
+  /** The download of a model; empty for unknown and for embedded names. */
   public Optional<ModelEntry> find(String name) {
     return Optional.ofNullable(entries.get(name));
   }
@@ -113,7 +139,14 @@ public final class ModelCatalog {
     for (JsonNode m : list) {
       models.add(entry(m, labels));
     }
-    return new ModelCatalog(models, text(root, "default", "the catalogue"));
+    List<String> embedded = new ArrayList<>();
+    for (JsonNode name : root.path("embedded")) {
+      if (!name.isTextual()) {
+        throw new IllegalArgumentException("'embedded' must list model names");
+      }
+      embedded.add(name.asText());
+    }
+    return new ModelCatalog(models, embedded, text(root, "default", "the catalogue"));
   }
 
   private static ModelEntry entry(JsonNode m, Map<String, RemoteFile> labels) {

@@ -30,14 +30,17 @@ public final class ModelEntry {
     this.notes = b.notes;
   }
 
+  /** Starts an entry named {@code name} (as users type it) for the model file {@code model}. */
   public static Builder builder(String name, RemoteFile model) {
     return new Builder(name, model);
   }
 
+  /** The name users type, e.g. {@code resnet50}. */
   public String name() {
     return name;
   }
 
+  /** The model file to download. */
   public RemoteFile model() {
     return model;
   }
@@ -52,6 +55,7 @@ public final class ModelEntry {
     return Optional.ofNullable(labelsNote);
   }
 
+  /** The preprocessing the model was trained with, when the card gives it. */
   public Optional<Preprocessing> preprocessing() {
     return Optional.ofNullable(preprocessing);
   }
@@ -87,36 +91,46 @@ public final class ModelEntry {
       this.model = Objects.requireNonNull(model, "model");
     }
 
+    /** The class names file, index i naming output i. */
     public Builder labels(RemoteFile file) {
       labels = Objects.requireNonNull(file, "labels");
       return this;
     }
 
+    /** Why the entry has no labels file (required when it has none). */
     public Builder labelsNote(String why) {
       labelsNote = Objects.requireNonNull(why, "labelsNote");
       return this;
     }
 
+    /** The preprocessing the model was trained with. */
     public Builder preprocessing(Preprocessing p) {
       preprocessing = Objects.requireNonNull(p, "preprocessing");
       return this;
     }
 
+    /** The input tensor as the model card gives it. */
     public Builder input(String text) {
       input = Objects.requireNonNull(text, "input");
       return this;
     }
 
+    /** The output tensor as the model card gives it. */
     public Builder output(String text) {
       output = Objects.requireNonNull(text, "output");
       return this;
     }
 
+    /** Free-text notes: provenance, licence, caveats. */
     public Builder notes(String text) {
       notes = Objects.requireNonNull(text, "notes");
       return this;
     }
 
+    /**
+     * The entry; fails on a blank name or when neither or both of labels and a labels note are
+     * given.
+     */
     public ModelEntry build() {
       if (name.isBlank() || !name.equals(name.strip())) {
         throw new IllegalArgumentException("model name must be non-blank without surrounding"

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public record RemoteFile(String fileName, long bytes, String sha256, List<URI> urls) {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+  /** Validates the file: a plain name, a positive size, a 64-digit SHA-256 and at least one URL. */
   public RemoteFile {
     Objects.requireNonNull(fileName, "fileName");
     if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\")

@@ -1,12 +1,11 @@
 package org.cam4j.registry;
 
 import java.util.List;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 
 /** A model name is neither a registry name nor a file; carries the closest names. */
-public final class UnknownModelException extends Cam4jException {
+public final class UnknownModelException extends InvalidInputException {
   private final String query;
-  private final List<String> suggestions;
 
   public UnknownModelException(String query, List<String> suggestions, List<String> known,
       String defaultName) {
@@ -14,16 +13,11 @@ public final class UnknownModelException extends Cam4jException {
         + (suggestions.isEmpty() ? "" : "; closest: " + String.join(", ", suggestions))
         + "; registry models: " + String.join(", ", known.stream()
             .map(n -> n.equals(defaultName) ? n + " (default)" : n).toList())
-        + "; or pass --model PATH to an .onnx file");
+        + "; or pass --model PATH to an .onnx file", suggestions);
     this.query = query;
-    this.suggestions = List.copyOf(suggestions);
   }
 
   public String query() {
     return query;
-  }
-
-  public List<String> suggestions() {
-    return suggestions;
   }
 }

@@ -2,6 +2,7 @@ package org.cam4j.render;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import org.cam4j.InvalidInputException;
 
 /**
  * Colour scales for heatmaps, as 256-entry tables like matplotlib's. A value {@code v} in [0, 1]
@@ -56,7 +57,7 @@ public enum Colormap {
         return c;
       }
     }
-    throw new IllegalArgumentException("unknown colormap '" + name + "'; available: "
+    throw new InvalidInputException("unknown colormap '" + name + "'; available: "
         + String.join(", ", names()));
   }
 

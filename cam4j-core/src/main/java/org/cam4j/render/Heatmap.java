@@ -41,14 +41,17 @@ public final class Heatmap {
     return of((int) shape[shape.length - 1], (int) shape[shape.length - 2], map.toArray());
   }
 
+  /** Width of the map in pixels. */
   public int width() {
     return width;
   }
 
+  /** Height of the map in pixels. */
   public int height() {
     return height;
   }
 
+  /** The value at column {@code x}, row {@code y} (in [0, 1] for a normalised map). */
   public float get(int x, int y) {
     if (x < 0 || x >= width || y < 0 || y >= height) {
       throw new IndexOutOfBoundsException("(" + x + ", " + y + ") is outside the " + width + "x"

@@ -14,6 +14,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.internal.io.AtomicFiles;
 
 /**
@@ -22,6 +23,7 @@ import org.cam4j.internal.io.AtomicFiles;
  * never leaves a partial file; missing folders are created.
  */
 public final class ImageFiles {
+  /** JPEG quality used for {@code .jpg} and {@code .jpeg} files (0..1). */
   public static final float JPEG_QUALITY = 0.92f;
 
   private ImageFiles() {
@@ -43,7 +45,7 @@ public final class ImageFiles {
     if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
       return encode(opaque(image), "jpeg", JPEG_QUALITY);
     }
-    throw new ImageWriteException("cannot save " + file + ": use a .png, .jpg or .jpeg name");
+    throw new InvalidInputException("cannot save " + file + ": use a .png, .jpg or .jpeg name");
   }
 
   /** Explains the usual folder problems before the write reports a bare path. */

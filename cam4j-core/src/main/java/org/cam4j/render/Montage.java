@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /**
  * Arranges pictures in a grid on a white sheet: cells as large as the largest picture, pictures
@@ -33,10 +34,12 @@ public final class Montage {
     return builder().build();
   }
 
+  /** Starts a builder with the default gap, background and text colour. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** Pixels between neighbouring tiles and around the strip. */
   public int gap() {
     return gap;
   }
@@ -52,7 +55,7 @@ public final class Montage {
       throw new IllegalArgumentException("a montage needs at least one tile");
     }
     if (columns < 1) {
-      throw new IllegalArgumentException("columns must be >= 1, got " + columns);
+      throw new InvalidInputException("columns must be >= 1, got " + columns);
     }
     int cols = Math.min(columns, tiles.size());
     int rows = (tiles.size() + cols - 1) / cols;
@@ -126,7 +129,7 @@ public final class Montage {
     /** Pixels around and between cells. */
     public Builder gap(int pixels) {
       if (pixels < 0) {
-        throw new IllegalArgumentException("gap must be >= 0, got " + pixels);
+        throw new InvalidInputException("gap must be >= 0, got " + pixels);
       }
       this.gap = pixels;
       return this;
@@ -135,22 +138,25 @@ public final class Montage {
     /** Caption font size in points (pixels at 72 dpi). */
     public Builder fontSize(int points) {
       if (points < 1) {
-        throw new IllegalArgumentException("font size must be >= 1, got " + points);
+        throw new InvalidInputException("font size must be >= 1, got " + points);
       }
       this.fontSize = points;
       return this;
     }
 
+    /** Colour behind the tiles. */
     public Builder background(Color colour) {
       this.background = Objects.requireNonNull(colour, "colour");
       return this;
     }
 
+    /** Colour of the captions. */
     public Builder textColour(Color colour) {
       this.textColour = Objects.requireNonNull(colour, "colour");
       return this;
     }
 
+    /** The montage with these settings. */
     public Montage build() {
       return new Montage(this);
     }

@@ -3,6 +3,7 @@ package org.cam4j.render;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /** Blends a coloured heatmap over a photo. Immutable; see {@link #builder()}. */
 public final class Overlay {
@@ -21,6 +22,7 @@ public final class Overlay {
     return builder().build();
   }
 
+  /** Starts a builder with the defaults (jet, alpha 0.4, alpha blending). */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,14 +45,17 @@ public final class Overlay {
     SEED
   }
 
+  /** How the heatmap is combined with the photo. */
   public Mode mode() {
     return mode;
   }
 
+  /** Weight of the heatmap in the blend, 0..1. */
   public double alpha() {
     return alpha;
   }
 
+  /** The colormap that turns map values into colours. */
   public Colormap colormap() {
     return colormap;
   }
@@ -124,6 +129,7 @@ public final class Overlay {
     private Builder() {
     }
 
+    /** How the heatmap is combined with the photo. */
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
@@ -132,17 +138,19 @@ public final class Overlay {
     /** Weight of the heat colour, in [0, 1]; 0.4 by default (also the Keras tutorial's). */
     public Builder alpha(double alpha) {
       if (!(alpha >= 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        throw new InvalidInputException("alpha must be in [0, 1], got " + alpha);
       }
       this.alpha = alpha;
       return this;
     }
 
+    /** The colormap that turns map values into colours. */
     public Builder colormap(Colormap colormap) {
       this.colormap = Objects.requireNonNull(colormap, "colormap");
       return this;
     }
 
+    /** The overlay settings. */
     public Overlay build() {
       return new Overlay(this);
     }

@@ -34,24 +34,60 @@ public final class FloatTensor {
     return new FloatTensor(shape, data);
   }
 
+  /** The dimensions, outermost first (a copy). */
   public long[] shape() {
     return shape.clone();
   }
 
+  /** The number of dimensions. */
   public int rank() {
     return shape.length;
   }
 
+  /** The size of dimension {@code axis}. */
   public long dim(int axis) {
     return shape[axis];
   }
 
+  /** The number of elements. */
   public int size() {
     return data.length;
   }
 
+  /** The element at {@code flatIndex} in row-major order. */
   public float get(int flatIndex) {
     return data[flatIndex];
+  }
+
+  /** The flat index of the first NaN or infinite value, or -1 when all values are finite. */
+  public int firstNonFinite() {
+    for (int i = 0; i < data.length; i++) {
+      if (!Float.isFinite(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * This tensor when all its values are finite.
+   *
+   * @param what names the tensor in the message, e.g. "the input tensor"
+   * @throws NonFiniteValueException naming the first NaN or infinity and its index per axis
+   */
+  public FloatTensor requireFinite(String what) {
+    int flat = firstNonFinite();
+    if (flat >= 0) {
+      long[] index = new long[shape.length];
+      long rest = flat;
+      for (int axis = shape.length - 1; axis >= 0; axis--) {
+        index[axis] = rest % shape[axis];
+        rest /= shape[axis];
+      }
+      throw new NonFiniteValueException("non-finite value " + data[flat] + " at index "
+          + Arrays.toString(index) + " of " + what);
+    }
+    return this;
   }
 
   /** A copy of the values. */

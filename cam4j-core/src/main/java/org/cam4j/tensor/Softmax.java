@@ -5,6 +5,7 @@ public final class Softmax {
   private Softmax() {
   }
 
+  /** The softmax of each row of {@code scores} [N, K], computed stably (max subtracted first). */
   public static FloatTensor rows(FloatTensor scores) {
     int n = (int) scores.dim(0);
     int k = scores.size() / n;

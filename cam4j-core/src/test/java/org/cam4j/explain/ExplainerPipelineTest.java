@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.SharedData;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.method.AugSmooth;
@@ -59,7 +60,7 @@ class ExplainerPipelineTest {
           names.get(i));
       assertArrayEquals(alone.photoMap().values(), shared.get(i).photoMap().values());
     }
-    assertThrows(IllegalArgumentException.class, () -> explainer.explain(photo, all),
+    assertThrows(InvalidInputException.class, () -> explainer.explain(photo, all),
         "explain answers one method; explainAll several");
   }
 

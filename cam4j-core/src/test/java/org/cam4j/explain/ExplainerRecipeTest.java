@@ -3,6 +3,7 @@ package org.cam4j.explain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.cam4j.ResourceUnavailableException;
 import org.cam4j.SharedData;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.internal.io.Sha256;
@@ -219,6 +221,24 @@ class ExplainerRecipeTest {
     assertTrue(json.at("/timingsMs/inference").asDouble() > 0);
     assertEquals(saved, Manifest.fromJson(Files.readString(
         dir.resolve("cat_gradcam_manifest.json"))));
+  }
+
+  @Test
+  void aFailedSaveLeavesNoPartialSet(@TempDir Path dir) throws Exception {
+    // the 3rd file of the set (the map) cannot replace a non-empty folder of the same name:
+    // overlay and heatmap are already in place by then and must be removed again
+    Path blocker = Files.createDirectory(dir.resolve("cat_gradcam_map.npy"));
+    Files.writeString(blocker.resolve("keep"), "not ours");
+    assertThrows(ResourceUnavailableException.class, () -> cat.save(dir));
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(blocker), left.toList());
+    }
+    Files.delete(blocker.resolve("keep"));
+    Files.delete(blocker);
+    Manifest saved = cat.save(dir);
+    try (Stream<Path> written = Files.list(dir)) {
+      assertEquals(saved.files().size(), written.count());
+    }
   }
 
   @Test

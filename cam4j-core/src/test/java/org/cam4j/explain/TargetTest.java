@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.SharedData;
 import org.cam4j.labels.Labels;
 import org.cam4j.labels.LabelsException;
@@ -43,8 +44,8 @@ class TargetTest {
     Target w = Target.parse("weighted(3=0.25,1=2)");
     assertArrayEquals(new float[] {0f, 2f, 0f, 0.25f}, w.weights());
     assertEquals(Target.weighted(0f, 2f, 0f, 0.25f, 0f), w, "trailing zero weights are dropped");
-    assertThrows(IllegalArgumentException.class, () -> Target.parse("weighted(a=1)"));
-    assertThrows(IllegalArgumentException.class, () -> Target.Score.parse("probit"));
+    assertThrows(InvalidInputException.class, () -> Target.parse("weighted(a=1)"));
+    assertThrows(InvalidInputException.class, () -> Target.Score.parse("probit"));
   }
 
   @Test
@@ -67,13 +68,13 @@ class TargetTest {
 
   @Test
   void outOfRangeClassesFail() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> Target.index(1000).resolve(SYNSET));
     assertEquals("class 1000 is out of range: the model has 1000 classes (0..999)",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(InvalidInputException.class,
         () -> Target.parse("softmax(weighted(1000=1))").resolve(SYNSET));
-    assertThrows(IllegalArgumentException.class, () -> Target.index(-1));
+    assertThrows(InvalidInputException.class, () -> Target.index(-1));
   }
 
   @Test

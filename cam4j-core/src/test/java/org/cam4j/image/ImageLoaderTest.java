@@ -31,6 +31,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,7 +208,7 @@ class ImageLoaderTest {
         () -> small.load(SharedData.path("images/cat.png")));
     assertTrue(e.getMessage().endsWith("cat.png is too large: 512x341 = 0.2 megapixels, the"
         + " limit is 0.1 megapixels"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ImageLoader.builder().maxPixels(0));
+    assertThrows(InvalidInputException.class, () -> ImageLoader.builder().maxPixels(0));
   }
 
   private static byte[] encode(BufferedImage image, String format) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -94,7 +95,7 @@ class AverageDropTest {
   void rejectsMapsOutsideTheUnitRange() {
     float[] tooHigh = LinearModel.filled(0.5f);
     tooHigh[6] = 1.5f;
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> evaluate(MetricOptions.defaults(), new float[][] {ONES, ONES},
             new float[][] {LinearModel.filled(0), tooHigh}, 0, 0));
     assertEquals("the map of image 1 is 1.5 at (x=1, y=1); Average Drop needs maps in [0, 1]"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -149,38 +150,38 @@ class DeletionInsertionTest {
   void rejectsBadShapesClassesAndSteps() {
     int[] c = {0};
     DeletionInsertion metric = metric(10);
-    IllegalArgumentException map = assertThrows(IllegalArgumentException.class,
+    InvalidInputException map = assertThrows(InvalidInputException.class,
         () -> metric.deletion(ONES, FloatTensor.of(new long[] {1, 5, 2}, new float[10]), c));
     assertEquals("map shape [1, 5, 2] does not match the input: expected [1, 2, 5] ([N,H,W],"
         + " one map per image at the input resolution)", map.getMessage());
-    IllegalArgumentException input = assertThrows(IllegalArgumentException.class,
+    InvalidInputException input = assertThrows(InvalidInputException.class,
         () -> metric.deletion(FloatTensor.of(new long[] {1, 1, 5, 2}, new float[10]),
             LinearModel.maps(PERFECT), c));
     assertEquals("input shape [1, 1, 5, 2] does not match the model's [1, 1, 2, 5] (NCHW)",
         input.getMessage());
-    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+    InvalidInputException range = assertThrows(InvalidInputException.class,
         () -> metric.insertion(ONES, LinearModel.maps(PERFECT), new int[] {2}));
     assertEquals("class 2 is out of range: the model has 2 classes (0..1)", range.getMessage());
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+    InvalidInputException negative = assertThrows(InvalidInputException.class,
         () -> metric.insertion(ONES, LinearModel.maps(PERFECT), new int[] {-1}));
     assertEquals("class -1 of image 0 is out of range: class indices start at 0",
         negative.getMessage());
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+    InvalidInputException count = assertThrows(InvalidInputException.class,
         () -> metric.insertion(ONES, LinearModel.maps(PERFECT), new int[] {0, 1}));
     assertEquals("2 classes given for a batch of 1 images; give one per image",
         count.getMessage());
     float[] nan = LinearModel.filled(0);
     nan[7] = Float.NaN;
-    IllegalArgumentException notFinite = assertThrows(IllegalArgumentException.class,
+    InvalidInputException notFinite = assertThrows(InvalidInputException.class,
         () -> metric.deletion(ONES, LinearModel.maps(nan), c));
     assertEquals("the map of image 0 holds NaN at (x=2, y=1)", notFinite.getMessage());
-    IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
+    InvalidInputException steps = assertThrows(InvalidInputException.class,
         () -> metric(11).deletion(ONES, LinearModel.maps(PERFECT), c));
     assertEquals("11 steps for 10 pixels; use at most one step per pixel", steps.getMessage());
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+    InvalidInputException none = assertThrows(InvalidInputException.class,
         () -> MetricOptions.builder().steps(0));
     assertEquals("steps must be >= 1, got 0", none.getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class,
+    assertTrue(assertThrows(InvalidInputException.class,
         () -> MetricOptions.builder().batchSize(0)).getMessage().contains("batch size"));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -78,19 +79,19 @@ class PointingGameTest {
   @Test
   void rejectsBadBoxesTolerancesAndShapes() {
     assertEquals("bounding box 4,0,3,2 needs 0 <= x0 <= x1 and 0 <= y0 <= y1 (corners included)",
-        assertThrows(IllegalArgumentException.class, () -> new BoundingBox(4, 0, 3, 2))
+        assertThrows(InvalidInputException.class, () -> new BoundingBox(4, 0, 3, 2))
             .getMessage());
     assertEquals("bounding box 0,0,30,5 of image 0 reaches outside the 30x20 map",
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidInputException.class,
             () -> play(0, map(1, 0, 0), new BoundingBox(0, 0, W, 5))).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> PointingGame.withTolerance(-1));
-    assertThrows(IllegalArgumentException.class, () -> PointingGame.withTolerance(Double.NaN));
+    assertThrows(InvalidInputException.class, () -> PointingGame.withTolerance(-1));
+    assertThrows(InvalidInputException.class, () -> PointingGame.withTolerance(Double.NaN));
     assertEquals("2 boxes for 1 maps; give one per image",
-        assertThrows(IllegalArgumentException.class, () -> PointingGame.standard()
+        assertThrows(InvalidInputException.class, () -> PointingGame.standard()
             .evaluate(map(1, 0, 0), List.of(new BoundingBox(0, 0, 1, 1),
                 new BoundingBox(0, 0, 1, 1)))).getMessage());
     assertEquals("map shape [20, 30] is not [N,H,W] with N >= 1",
-        assertThrows(IllegalArgumentException.class, () -> PointingGame.standard()
+        assertThrows(InvalidInputException.class, () -> PointingGame.standard()
             .evaluate(FloatTensor.of(new long[] {H, W}, new float[W * H]),
                 List.of(new BoundingBox(0, 0, 1, 1)))).getMessage());
   }

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An HTTP server on 127.0.0.1 with canned behaviours per path; counts requests per path. */
@@ -77,7 +76,7 @@ final class LocalServer implements AutoCloseable {
       out.write(bytes, 0, sent);
       out.flush();
       try {
-        release.await(30, TimeUnit.SECONDS);
+        release.await(); // until close(): the client must give up first, however slow it is
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

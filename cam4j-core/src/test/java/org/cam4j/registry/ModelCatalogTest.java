@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,12 @@ class ModelCatalogTest {
 
   @Test
   void bundledCatalogueHasEveryModelWithSizeAndDigest() {
-    assertEquals(NAMES, catalog.names());
-    assertEquals("resnet50", catalog.defaultName());
+    List<String> all = new ArrayList<>(List.of("mobilenetv2-embedded"));
+    all.addAll(NAMES);
+    assertEquals(all, catalog.names());
+    assertEquals(List.of("mobilenetv2-embedded"), catalog.embeddedNames());
+    assertEquals("mobilenetv2-embedded", catalog.defaultName());
+    assertEquals(Optional.empty(), catalog.find("mobilenetv2-embedded"), "embedded: no download");
     for (String name : NAMES) {
       RemoteFile f = catalog.find(name).orElseThrow().model();
       assertTrue(f.sha256().matches("[0-9a-f]{64}"), name);
@@ -101,6 +106,26 @@ class ModelCatalogTest {
     assertEquals(1.0, lite.scale());
     assertEquals(Preprocessing.ResizeMode.CENTER_CROP, lite.resizeMode());
     assertEquals(0.875, lite.cropFraction());
+  }
+
+  @Test
+  void embeddedNamesAreUniqueAndMayBeTheDefault() {
+    ModelEntry a = ModelEntry.builder("a", new RemoteFile("a.onnx", 10, "0".repeat(64),
+        List.of(URI.create("http://x/a.onnx")))).labelsNote("none").build();
+    ModelCatalog c = ModelCatalog.of(List.of(a), List.of("e"), "e");
+    assertEquals(List.of("e", "a"), c.names());
+    assertEquals("e", c.defaultName());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> ModelCatalog.of(List.of(a), List.of("a"), "a"));
+    assertEquals("model 'a' is listed twice", twice.getMessage());
+    String json = """
+        {"default": "a", "embedded": [1], "models": [{"name": "a", "file": "a.onnx",
+          "bytes": 10, "sha256": "%s", "urls": ["http://x/a.onnx"], "labelsNote": "none"}]}"""
+        .formatted("0".repeat(64));
+    Cam4jException notNames = assertThrows(Cam4jException.class,
+        () -> ModelCatalog.parse(json, "test.json"));
+    assertEquals("model catalogue test.json: 'embedded' must list model names",
+        notNames.getMessage());
   }
 
   @Test

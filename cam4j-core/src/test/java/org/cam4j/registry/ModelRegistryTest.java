@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelRegistryTest {
   private static final byte[] MODEL = Payloads.bytes(200_000, 10);
   private static final byte[] LABELS = "cat\ndog\n".getBytes(StandardCharsets.UTF_8);
+  // timeouts that cannot fire during a test: no outcome depends on how fast the machine is
   private static final Downloader DOWNLOADER = Downloader.builder()
-      .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(5))
-      .idleTimeout(Duration.ofSeconds(5)).build();
+      .connectTimeout(Duration.ofDays(1)).responseTimeout(Duration.ofDays(1))
+      .idleTimeout(Duration.ofDays(1)).build();
 
   @TempDir
   Path tmp;
@@ -188,9 +190,9 @@ class ModelRegistryTest {
         () -> r.resolve("resnet5", ProgressListener.NONE));
     assertEquals(List.of("resnet50", "resnet18"), e.suggestions());
     assertEquals("unknown model 'resnet5'; closest: resnet50, resnet18; registry models:"
-        + " resnet50 (default), resnet50-v1, resnet50-v1-opset12, resnet18, mobilenetv2,"
-        + " squeezenet1.1, densenet121, googlenet, efficientnet-lite4; or pass --model PATH to"
-        + " an .onnx file", e.getMessage());
+        + " mobilenetv2-embedded (default), resnet50, resnet50-v1, resnet50-v1-opset12,"
+        + " resnet18, mobilenetv2, squeezenet1.1, densenet121, googlenet, efficientnet-lite4;"
+        + " or pass --model PATH to an .onnx file", e.getMessage());
     UnknownModelException far = assertThrows(UnknownModelException.class,
         () -> r.entry("vgg"));
     assertEquals(List.of(), far.suggestions());
@@ -210,5 +212,50 @@ class ModelRegistryTest {
       assertEquals("model 'nolabels' comes without labels: no verified labels file is recorded;"
           + " pass --labels PATH", e.getMessage());
     }
+  }
+
+  @Test
+  void embeddedNameWithoutItsJarAsksForTheArtifact() {
+    // cam4j-core's own tests run without cam4j-models on the class path
+    ModelRegistry r = new ModelRegistry(ModelCatalog.bundled(), new ModelCache(cacheDir()),
+        DOWNLOADER);
+    assertEquals("mobilenetv2-embedded", r.defaultName());
+    assertEquals("mobilenetv2-embedded", r.names().get(0));
+    EmbeddedModelMissingException e = assertThrows(EmbeddedModelMissingException.class,
+        () -> r.resolve("mobilenetv2-embedded", ProgressListener.NONE));
+    assertEquals("mobilenetv2-embedded", e.model());
+    assertTrue(e.getMessage().contains("add the dependency org.cam4j:cam4j-models"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> r.entry("mobilenetv2-embedded"));
+    assertTrue(Files.notExists(cacheDir()), "nothing written");
+  }
+
+  @Test
+  void embeddedNameResolvesThroughItsProviderWithoutNetwork() throws Exception {
+    Path model = Files.writeString(tmp.resolve("e.onnx"), "model");
+    Path labels = Files.writeString(tmp.resolve("e.txt"), "cat\n");
+    List<Path> askedFor = new ArrayList<>();
+    EmbeddedModelProvider provider = new EmbeddedModelProvider() {
+      @Override
+      public String name() {
+        return "mobilenetv2-embedded";
+      }
+
+      @Override
+      public ResolvedModel resolve(Path cacheDir) {
+        askedFor.add(cacheDir);
+        return ResolvedModel.embedded(name(), model, labels, Preprocessing.INCEPTION);
+      }
+    };
+    ModelRegistry r = new ModelRegistry(ModelCatalog.bundled(), new ModelCache(cacheDir()),
+        Downloader.builder().offline(true).build(), List.of(provider));
+    ResolvedModel resolved = r.resolve("mobilenetv2-embedded", ProgressListener.NONE);
+    assertEquals(List.of(cacheDir()), askedFor);
+    assertEquals(model, resolved.model());
+    assertEquals(Optional.of(labels), resolved.labels());
+    assertEquals(Optional.of(Preprocessing.INCEPTION), resolved.preprocessing());
+    assertEquals(Optional.of("mobilenetv2-embedded"), resolved.embeddedName());
+    assertEquals(Optional.of("mobilenetv2-embedded"), resolved.registryName());
+    assertEquals(Optional.empty(), resolved.entry());
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.image.ImageLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +76,7 @@ class ImageFilesTest {
   @Test
   void unsupportedExtensionAndBlockedFolder() throws IOException {
     assertEquals("cannot save " + dir.resolve("cam.bmp") + ": use a .png, .jpg or .jpeg name",
-        assertThrows(ImageWriteException.class,
+        assertThrows(InvalidInputException.class,
             () -> ImageFiles.save(gradient(), dir.resolve("cam.bmp"))).getMessage());
     Path file = Files.writeString(dir.resolve("report"), "a file where a folder should be");
     Path target = file.resolve("sub/cam.png");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
+import org.cam4j.InvalidInputException;
 import org.cam4j.SharedData;
 import org.cam4j.image.ImageLoader;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,6 @@ class OverlayTest {
     assertEquals("heatmap is 2x2 but the photo is 4x4; bring it to the photo with"
         + " Heatmaps.toPhoto", assertThrows(IllegalArgumentException.class,
             () -> Overlay.defaults().blend(photo, Heatmap.of(2, 2, new float[4]))).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Overlay.builder().alpha(1.5));
+    assertThrows(InvalidInputException.class, () -> Overlay.builder().alpha(1.5));
   }
 }

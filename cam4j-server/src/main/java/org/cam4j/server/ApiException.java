@@ -39,9 +39,19 @@ public final class ApiException extends RuntimeException {
     return new ApiException(413, message, List.of());
   }
 
+  /** 422: the request is well formed but the model cannot be explained as asked. */
+  public static ApiException unprocessable(String message) {
+    return new ApiException(422, message, List.of());
+  }
+
   /** 503 with a Retry-After header. */
   public static ApiException busy(String message, long retryAfterSeconds) {
-    return new ApiException(503, message, List.of(), Math.max(1, retryAfterSeconds), null);
+    return busy(message, retryAfterSeconds, null);
+  }
+
+  /** 503 with a Retry-After header, keeping the failure that caused it for the log. */
+  static ApiException busy(String message, long retryAfterSeconds, Throwable cause) {
+    return new ApiException(503, message, List.of(), Math.max(1, retryAfterSeconds), cause);
   }
 
   public static ApiException timeout(String message) {

@@ -6,7 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -76,6 +77,10 @@ public final class Cam4jServer implements AutoCloseable {
       c.routes.post("/api/explain", api::explain);
       c.routes.get("/api/jobs/{id}", api::job);
       c.routes.exception(ApiException.class, (e, ctx) -> {
+        if (e.getCause() != null) {
+          // an error mapped inside a handler (e.g. from a worker): the answer hides the cause
+          LOG.warn("{} {} failed", ctx.method(), ctx.path(), e.getCause());
+        }
         skipBody(ctx, cap);
         Api.error(ctx, e);
       });
@@ -105,14 +110,15 @@ public final class Cam4jServer implements AutoCloseable {
   /** Starts listening; fails with a clear message when the address cannot be bound. */
   public static Cam4jServer start(ServerConfig config, ServedModels models) {
     if (models.isEmpty()) {
-      throw new Cam4jException("the server needs at least one model");
+      throw new InvalidInputException("the server needs at least one model");
     }
     Cam4jServer server = new Cam4jServer(config, models);
     try {
       server.app.start(config.host(), config.port());
     } catch (RuntimeException e) {
       server.pool.close();
-      throw new Cam4jException("cannot listen on " + config.host() + ":" + config.port() + ": "
+      throw new ResourceUnavailableException("cannot listen on " + config.host() + ":"
+          + config.port() + ": "
           + rootMessage(e), e);
     }
     for (Connector connector : server.app.jettyServer().server().getConnectors()) {
@@ -160,7 +166,7 @@ public final class Cam4jServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops listening, stops the workers and closes the models. */
+  /** Stops listening, stops the workers and, once none runs any more, closes the models. */
   @Override
   public void close() {
     try {

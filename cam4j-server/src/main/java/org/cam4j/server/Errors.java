@@ -1,18 +1,24 @@
 package org.cam4j.server;
 
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.cam4j.Cam4jException;
-import org.cam4j.graph.UnknownLayerException;
-import org.cam4j.image.ImageLoadException;
-import org.cam4j.labels.LabelsException;
-import org.cam4j.method.Methods;
+import org.cam4j.InvalidInputException;
+import org.cam4j.ResourceUnavailableException;
+import org.cam4j.UnsupportedModelException;
+import org.cam4j.registry.UnknownModelException;
 
-/** Maps what the library throws to the HTTP answer. */
+/**
+ * Maps what the library throws to the HTTP answer, by type only: 400 invalid input (with its
+ * suggestions), 404 unknown model, 422 a model that cannot be explained as asked, 503 an
+ * unavailable resource or memory, 504 a timeout, and 500 for anything else (a bug): its answer
+ * is generic and leaks no internal text; the server logs the cause.
+ */
 final class Errors {
+  /** The answer to every error that is not the client's: nothing internal is shown. */
+  static final String INTERNAL_MESSAGE = "internal error; the server log has the details";
+
   private Errors() {
   }
 
@@ -27,31 +33,24 @@ final class Errors {
     if (t instanceof CancellationException) {
       return ApiException.busy("the request was cancelled (server shutting down)", 5);
     }
-    if (t instanceof ImageLoadException) {
-      return ApiException.badRequest(t.getMessage());
+    if (t instanceof UnknownModelException u) {
+      return ApiException.notFound(u.getMessage(), u.suggestions());
     }
-    if (t instanceof UnknownLayerException u) {
-      return ApiException.badRequest(u.getMessage(), u.suggestions());
+    if (t instanceof InvalidInputException i) {
+      return ApiException.badRequest(i.getMessage(), i.suggestions());
     }
-    if (t instanceof LabelsException) {
-      return ApiException.badRequest(t.getMessage());
+    if (t instanceof UnsupportedModelException) {
+      return ApiException.unprocessable(t.getMessage());
     }
-    if (t instanceof Cam4jException && t.getMessage() != null
-        && t.getMessage().startsWith("unknown method")) {
-      return ApiException.badRequest(t.getMessage(), Methods.names());
-    }
-    if (t instanceof IllegalArgumentException) {
-      return ApiException.badRequest(t.getMessage());
-    }
-    if (t instanceof Cam4jException) {
-      // the model or layer cannot be explained this way (e.g. an operator without a gradient)
-      return new ApiException(422, t.getMessage(), List.of());
+    if (t instanceof ResourceUnavailableException) {
+      // the message names server-side files or URLs: logged, not answered
+      return ApiException.busy("a resource the server needs is unavailable; try again later",
+          30, t);
     }
     if (t instanceof OutOfMemoryError) {
       return ApiException.busy("the server ran short of memory for this request", 30);
     }
-    return ApiException.internal("internal error: " + t.getClass().getSimpleName()
-        + (t.getMessage() == null ? "" : ": " + t.getMessage()), t);
+    return ApiException.internal(INTERNAL_MESSAGE, t);
   }
 
   static Throwable unwrap(Throwable e) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.cam4j.InvalidInputException;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Target;
@@ -75,7 +76,7 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
       choice.resolve(labels);
     } catch (LabelsException e) {
       throw ApiException.badRequest(e.getMessage(), closestClasses(field, labels));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw ApiException.badRequest(e.getMessage());
     }
     return choice;
@@ -84,7 +85,7 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
   static Colormap colormap(String field) {
     try {
       return Colormap.parse(field);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw ApiException.badRequest("unknown colormap '" + Text.clip(field, 40) + "'; available: "
           + String.join(", ", Colormap.names()), Colormap.names());
     }

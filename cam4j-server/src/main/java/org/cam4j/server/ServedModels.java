@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cam4j.InvalidInputException;
 import org.cam4j.explain.Explainer;
 import org.cam4j.internal.text.EditDistance;
 
@@ -38,11 +39,11 @@ public final class ServedModels implements AutoCloseable {
   /** Adds a model under {@code id}. */
   public synchronized void add(String id, Explainer explainer) {
     if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new IllegalArgumentException("model id must be letters, digits, '.', '_' or '-',"
+      throw new InvalidInputException("model id must be letters, digits, '.', '_' or '-',"
           + " got '" + id + "'");
     }
     if (models.putIfAbsent(id, explainer) != null) {
-      throw new IllegalArgumentException("model id '" + id + "' is taken");
+      throw new InvalidInputException("model id '" + id + "' is taken");
     }
   }
 

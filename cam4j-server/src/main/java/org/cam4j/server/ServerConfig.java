@@ -3,6 +3,7 @@ package org.cam4j.server;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
 
 /**
  * How the server listens and how much work it accepts. Immutable; see {@link #builder()}.
@@ -192,7 +193,7 @@ public final class ServerConfig {
 
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        throw new InvalidInputException("port must be 0..65535, got " + port);
       }
       this.port = port;
       return this;
@@ -200,7 +201,7 @@ public final class ServerConfig {
 
     public Builder maxUploadBytes(long bytes) {
       if (bytes < 1024 || bytes > Integer.MAX_VALUE - 2 * 1024 * 1024) {
-        throw new IllegalArgumentException("upload limit must be 1 KiB..2 GiB, got " + bytes);
+        throw new InvalidInputException("upload limit must be 1 KiB..2 GiB, got " + bytes);
       }
       this.maxUploadBytes = bytes;
       return this;
@@ -208,7 +209,7 @@ public final class ServerConfig {
 
     public Builder workers(int workers) {
       if (workers < 1) {
-        throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        throw new InvalidInputException("workers must be >= 1, got " + workers);
       }
       this.workers = workers;
       return this;
@@ -216,7 +217,7 @@ public final class ServerConfig {
 
     public Builder queueSize(int size) {
       if (size < 0) {
-        throw new IllegalArgumentException("queue size must be >= 0, got " + size);
+        throw new InvalidInputException("queue size must be >= 0, got " + size);
       }
       this.queueSize = size;
       return this;
@@ -229,7 +230,7 @@ public final class ServerConfig {
 
     public Builder jobAfter(Duration wait) {
       if (wait.isNegative()) {
-        throw new IllegalArgumentException("job wait must be >= 0, got " + wait);
+        throw new InvalidInputException("job wait must be >= 0, got " + wait);
       }
       this.jobAfter = wait;
       return this;
@@ -237,7 +238,7 @@ public final class ServerConfig {
 
     public Builder maxPixels(long pixels) {
       if (pixels < 1) {
-        throw new IllegalArgumentException("max pixels must be >= 1, got " + pixels);
+        throw new InvalidInputException("max pixels must be >= 1, got " + pixels);
       }
       this.maxPixels = pixels;
       return this;
@@ -245,7 +246,7 @@ public final class ServerConfig {
 
     public Builder maxSide(int side) {
       if (side < 32) {
-        throw new IllegalArgumentException("max side must be >= 32, got " + side);
+        throw new InvalidInputException("max side must be >= 32, got " + side);
       }
       this.maxSide = side;
       return this;
@@ -253,7 +254,7 @@ public final class ServerConfig {
 
     public Builder maxJobs(int jobs) {
       if (jobs < 1) {
-        throw new IllegalArgumentException("max jobs must be >= 1, got " + jobs);
+        throw new InvalidInputException("max jobs must be >= 1, got " + jobs);
       }
       this.maxJobs = jobs;
       return this;
@@ -267,7 +268,7 @@ public final class ServerConfig {
     /** See {@link ServerConfig#memoryBudget()}; 0 (the default) for 60% of the heap. */
     public Builder memoryBudget(long bytes) {
       if (bytes < 0) {
-        throw new IllegalArgumentException("memory budget must be >= 0, got " + bytes);
+        throw new InvalidInputException("memory budget must be >= 0, got " + bytes);
       }
       this.memoryBudget = bytes;
       return this;
@@ -284,7 +285,7 @@ public final class ServerConfig {
 
     private static Duration positive(Duration d, String what) {
       if (d == null || d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(what + " must be > 0, got " + d);
+        throw new InvalidInputException(what + " must be > 0, got " + d);
       }
       return d;
     }

@@ -131,12 +131,23 @@ final class WorkerPool implements AutoCloseable {
     return capacity;
   }
 
+  /**
+   * Drops the queued tasks, interrupts the running ones and returns only once every worker has
+   * stopped (a model run in progress is not interruptible: it is waited for), so that the
+   * models can be closed after it.
+   */
   @Override
   public void close() {
     executor.shutdownNow();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (!executor.isTerminated()) {
+      try {
+        executor.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }

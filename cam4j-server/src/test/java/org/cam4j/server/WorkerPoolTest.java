@@ -7,18 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The pool's admission: places, the memory budget, the timeout. */
+/**
+ * The pool's admission: places, the memory budget, the timeout. No outcome depends on how fast
+ * the machine is: work that must outlast a timer waits on a latch released only after the timer
+ * has fired, and the other pools' timeout (a day) cannot fire during a test.
+ */
 class WorkerPoolTest {
   @Test
   void placesAreWorkersPlusQueue() throws Exception {
     try (WorkerPool pool = new WorkerPool(ServerConfig.builder().workers(1).queueSize(2)
-        .build())) {
+        .timeout(Duration.ofDays(1)).build())) {
       CountDownLatch hold = new CountDownLatch(1);
-      var a = pool.submit(pool.admit(1000), () -> hold.await(10, TimeUnit.SECONDS));
+      var a = pool.submit(pool.admit(1000), () -> {
+        hold.await();
+        return true;
+      });
       var b = pool.submit(pool.admit(1000), () -> true);
       WorkerPool.Ticket c = pool.admit(1000);
       ApiException full = assertThrows(ApiException.class, () -> pool.admit(1000));
@@ -28,8 +34,8 @@ class WorkerPoolTest {
       c.release(); // twice is harmless
       pool.admit(1000).release();
       hold.countDown();
-      assertTrue(a.get(10, TimeUnit.SECONDS));
-      assertTrue(b.get(10, TimeUnit.SECONDS));
+      assertTrue(a.get());
+      assertTrue(b.get());
     }
   }
 
@@ -55,19 +61,30 @@ class WorkerPoolTest {
   void workPastTheTimeoutFailsAndFreesItsPlace() throws Exception {
     try (WorkerPool pool = new WorkerPool(ServerConfig.builder().workers(1).queueSize(0)
         .timeout(Duration.ofMillis(200)).build())) {
+      // the work cannot end before the latch opens, and it opens only after the timeout fired
+      CountDownLatch hold = new CountDownLatch(1);
       var slow = pool.submit(pool.admit(10), () -> {
-        Thread.sleep(600);
+        hold.await();
         return 1;
       });
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> slow.get(5, TimeUnit.SECONDS));
+      ExecutionException e = assertThrows(ExecutionException.class, slow::get);
       assertTrue(e.getCause() instanceof TimeoutException);
       assertEquals(504, Errors.toApi(e).status());
-      // the place is given back when the work really ends
-      for (int i = 0; i < 100 && pool.running() > 0; i++) {
+      // the place is still taken while the work runs, and given back when it really ends
+      assertThrows(ApiException.class, () -> pool.admit(10));
+      hold.countDown();
+      while (!placeFree(pool)) {
         Thread.sleep(20);
       }
+    }
+  }
+
+  private static boolean placeFree(WorkerPool pool) {
+    try {
       pool.admit(10).release();
+      return true;
+    } catch (ApiException busy) {
+      return false;
     }
   }
 }

@@ -7,7 +7,10 @@ import org.cam4j.internal.graph.TensorValues;
 
 /**
  * Pointwise activations and softmax. Kinks follow PyTorch autograd so maps match
- * pytorch-grad-cam: ReLU passes where x > 0, Clip (torch.clamp) where min <= x <= max.
+ * pytorch-grad-cam: ReLU passes where y > 0 (threshold_backward), Clip where min < y < max
+ * (hardtanh_backward, ReLU6's rule). Rectifier masks read the activation's output, not its input:
+ * that leaves the producer's output with the activation as its only consumer, so ONNX Runtime
+ * still fuses Conv+Relu and Conv+Clip.
  */
 final class ActivationRules {
   private ActivationRules() {
@@ -32,37 +35,28 @@ final class ActivationRules {
     rules.put("Clip", ActivationRules::guidedClip);
   }
 
+  /** {@code dx = (y > 0) * g}; y > 0 exactly where x > 0. */
   private static void relu(NodeGradient n) {
     GradientEmitter e = n.emit();
-    n.addGrad(0, e.masked(n.outputGrad(0), e.greater(n.input(0), e.scalar(0f))));
+    n.addGrad(0, e.masked(n.outputGrad(0), e.greater(n.output(0), e.scalar(0f))));
   }
 
+  /** {@code dx = (min < y < max) * g}; y is strictly inside exactly where x is. */
   private static void clip(NodeGradient n) {
-    GradientEmitter e = n.emit();
-    String x = n.input(0);
-    String min = bound(n, 1, "min");
-    String max = bound(n, 2, "max");
-    String mask = null;
-    if (min != null) {
-      mask = e.greaterOrEqual(x, min);
-    }
-    if (max != null) {
-      String upper = e.lessOrEqual(x, max);
-      mask = mask == null ? upper : e.and(mask, upper);
-    }
-    n.addGrad(0, mask == null ? n.outputGrad(0) : e.masked(n.outputGrad(0), mask));
+    String mask = clipInterior(n, bound(n, 1, "min"));
+    n.addGrad(0, mask == null ? n.outputGrad(0) : n.emit().masked(n.outputGrad(0), mask));
   }
 
-  /** {@code dx = (x > 0) * max(g, 0)}. */
+  /** {@code dx = (y > 0) * max(g, 0)}. */
   private static void guidedRelu(NodeGradient n) {
     GradientEmitter e = n.emit();
     String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
-    n.addGrad(0, e.masked(positiveGrad, e.greater(n.input(0), e.scalar(0f))));
+    n.addGrad(0, e.masked(positiveGrad, e.greater(n.output(0), e.scalar(0f))));
   }
 
   /**
    * With a constant lower bound of 0 (ReLU6) the lower kink is guided like Relu,
-   * {@code dx = (0 < x <= max) * max(g, 0)}; any other Clip keeps its true gradient.
+   * {@code dx = (0 < y < max) * max(g, 0)}; any other Clip keeps its true gradient.
    */
   private static void guidedClip(NodeGradient n) {
     if (!lowerBoundIsZero(n)) {
@@ -70,14 +64,21 @@ final class ActivationRules {
       return;
     }
     GradientEmitter e = n.emit();
-    String x = n.input(0);
-    String mask = e.greater(x, e.scalar(0f));
-    String max = bound(n, 2, "max");
-    if (max != null) {
-      mask = e.and(mask, e.lessOrEqual(x, max));
-    }
     String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
-    n.addGrad(0, e.masked(positiveGrad, mask));
+    n.addGrad(0, e.masked(positiveGrad, clipInterior(n, e.scalar(0f))));
+  }
+
+  /** The bool mask {@code min < y < max} on Clip's output, null when both bounds are absent. */
+  private static String clipInterior(NodeGradient n, String min) {
+    GradientEmitter e = n.emit();
+    String y = n.output(0);
+    String max = bound(n, 2, "max");
+    String mask = min == null ? null : e.greater(y, min);
+    if (max != null) {
+      String below = e.less(y, max);
+      mask = mask == null ? below : e.and(mask, below);
+    }
+    return mask;
   }
 
   private static boolean lowerBoundIsZero(NodeGradient n) {

@@ -6,7 +6,13 @@ import java.util.Map;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.AttributeProto;
 
-/** Conv: the input gradient is a ConvTranspose of the output gradient with the same weights. */
+/**
+ * Conv: the input gradient is the transposed convolution of the output gradient with the same
+ * weights. At stride 1 it is written as a Conv with the flipped kernel, which ONNX Runtime's
+ * NCHWc layout runs as fast as the forward conv (its ConvTranspose is a per-group GEMM plus a
+ * single-threaded col2im, several times slower for depthwise weights); other strides keep
+ * ConvTranspose.
+ */
 final class ConvRules {
   private ConvRules() {
   }
@@ -24,16 +30,77 @@ final class ConvRules {
     long[] y = n.outputShape(0);
     SpatialGeometry geo = SpatialGeometry.resolve(n.attrs(), SpatialGeometry.spatial(x),
         SpatialGeometry.spatial(y), SpatialGeometry.spatial(w));
-    n.addGrad(0, transpose(n.emit(), n.outputGrad(0), n.input(1), x, geo,
-        n.attrs().getInt("group", 1)));
+    long group = n.attrs().getInt("group", 1);
+    GradientEmitter e = n.emit();
+    String g = n.outputGrad(0);
+    n.addGrad(0, isDense(x, y, geo, group) ? dense(e, g, n.input(1), x, y)
+        : inputGradient(e, g, n.input(1), x, geo, group));
+  }
+
+  /**
+   * The input gradient of a convolution with Conv-layout weights [M, C/group, k...] (a
+   * ConvTranspose takes the same tensor): a Conv with the flipped kernel where the stride is 1
+   * and no pad turns negative, else a ConvTranspose.
+   */
+  private static String inputGradient(GradientEmitter e, String grad, String weights,
+      long[] inShape, SpatialGeometry geo, long group) {
+    long[] pads = geo.flippedConvPads();
+    String kernel = pads == null ? null : FlippedKernel.of(e, weights, group);
+    if (kernel == null) {
+      return transpose(e, grad, weights, inShape, geo, group);
+    }
+    return flippedConv(e, grad, kernel, inShape, geo, pads, group);
+  }
+
+  /**
+   * As {@link #inputGradient(GradientEmitter, String, String, long[], SpatialGeometry, long)}
+   * for weights a rule computes (pooling windows); only the form used becomes a constant.
+   */
+  static String inputGradient(GradientEmitter e, String grad, long[] weightShape,
+      float[] weights, long[] inShape, SpatialGeometry geo, long group) {
+    long[] pads = geo.flippedConvPads();
+    if (pads == null) {
+      return transpose(e, grad, e.floats(weightShape, weights), inShape, geo, group);
+    }
+    String kernel = FlippedKernel.constant(e, weightShape, weights, group);
+    return flippedConv(e, grad, kernel, inShape, geo, pads, group);
+  }
+
+  private static String flippedConv(GradientEmitter e, String grad, String kernel,
+      long[] inShape, SpatialGeometry geo, long[] pads, long group) {
+    return e.op("Conv", inShape, List.of(grad, kernel),
+        Onnx.attr("kernel_shape", geo.kernel()), Onnx.attr("dilations", geo.dilations()),
+        Onnx.attr("pads", pads), Onnx.attr("group", group));
+  }
+
+  /** A 1x1 ungrouped, unpadded kernel on a 1x1 map: a matrix product, as a Gemm head. */
+  private static boolean isDense(long[] x, long[] y, SpatialGeometry geo, long group) {
+    if (group != 1) {
+      return false;
+    }
+    for (int i = 2; i < x.length; i++) {
+      int a = i - 2;
+      if (x[i] != 1 || y[i] != 1 || geo.kernel()[a] != 1 || geo.padBegin()[a] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** dx[N, C] = g[N, M] W[M, C], with W the [M, C, 1...] weights reshaped. */
+  private static String dense(GradientEmitter e, String grad, String weights, long[] x,
+      long[] y) {
+    String g = e.reshape(grad, new long[] {y[0], y[1]});
+    String w = e.reshape(weights, new long[] {y[1], x[1]});
+    return e.reshape(e.op("MatMul", new long[] {x[0], x[1]}, List.of(g, w)), x);
   }
 
   /**
    * ConvTranspose with explicit pads and output_padding, never output_shape (whose implicit
    * padding split is wrong for asymmetric and SAME padding).
    */
-  static String transpose(GradientEmitter e, String grad, String weights, long[] outShape,
-      SpatialGeometry geo, long group) {
+  private static String transpose(GradientEmitter e, String grad, String weights,
+      long[] outShape, SpatialGeometry geo, long group) {
     List<AttributeProto> attrs = new ArrayList<>();
     attrs.add(Onnx.attr("kernel_shape", geo.kernel()));
     attrs.add(Onnx.attr("strides", geo.strides()));

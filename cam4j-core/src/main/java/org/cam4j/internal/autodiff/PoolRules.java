@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.internal.graph.Onnx;
-import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.AttributeProto;
 
 /** Pooling and reductions. */
@@ -58,7 +57,7 @@ final class PoolRules {
     System.arraycopy(kernel, 0, weightShape, 2, kernel.length);
     float[] ones = new float[(int) (channels * taps)];
     Arrays.fill(ones, 1f);
-    n.addGrad(0, ConvRules.transpose(e, scaled, e.floats(weightShape, ones), x, geo, channels));
+    n.addGrad(0, ConvRules.inputGradient(e, scaled, weightShape, ones, x, geo, channels));
   }
 
   /**
@@ -216,7 +215,7 @@ final class PoolRules {
         oneHot[(c * taps + t) * taps + t] = 1f;
       }
     }
-    n.addGrad(0, ConvRules.transpose(e, input, e.floats(weightShape, oneHot), x, geo, channels));
+    n.addGrad(0, ConvRules.inputGradient(e, input, weightShape, oneHot, x, geo, channels));
   }
 
   /** ReduceMean / ReduceSum: broadcast the gradient back over the reduced axes. */
@@ -236,11 +235,11 @@ final class PoolRules {
     n.addGrad(0, g);
   }
 
-  private static long[] reduceAxes(NodeGradient n, int axesAsInputSince, int rank) {
+  static long[] reduceAxes(NodeGradient n, int axesAsInputSince, int rank) {
     long[] axes;
     if (n.emit().opset() >= axesAsInputSince) {
-      axes = n.input(1).isEmpty() ? null : n.emit().graph().constant(n.input(1))
-          .map(TensorValues::longs).orElseThrow(() -> n.unsupported("axes computed at run time"));
+      axes = n.input(1).isEmpty() ? null : n.emit().constantInts(n.input(1))
+          .orElseThrow(() -> n.unsupported("axes computed at run time"));
     } else {
       axes = n.attrs().getInts("axes");
     }

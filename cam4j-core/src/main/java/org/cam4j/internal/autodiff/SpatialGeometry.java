@@ -64,6 +64,30 @@ record SpatialGeometry(long[] kernel, long[] strides, long[] dilations, long[] p
     return p;
   }
 
+  /**
+   * For stride 1 on every axis, the pads of the Conv that maps an output-sized gradient back
+   * onto the input with the spatially flipped kernel: {@code d(k-1) - pad} on each side, where
+   * the end pad is the one the forward actually used. Null for other strides, or when a pad would
+   * be negative (a forward pad wider than the dilated kernel reach).
+   */
+  long[] flippedConvPads() {
+    int n = kernel.length;
+    long[] pads = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      if (strides[i] != 1) {
+        return null;
+      }
+      long reach = dilations[i] * (kernel[i] - 1);
+      long usedEnd = transposePadEnd[i] - outputPadding[i];
+      pads[i] = reach - padBegin[i];
+      pads[n + i] = reach - usedEnd;
+      if (pads[i] < 0 || pads[n + i] < 0) {
+        return null;
+      }
+    }
+    return pads;
+  }
+
   boolean hasOutputPadding() {
     for (long p : outputPadding) {
       if (p != 0) {

@@ -1,10 +1,10 @@
 package org.cam4j.internal.autodiff;
 
 import java.util.Collection;
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 
 /** A node on the path from a layer to the score has no gradient rule (or an unsupported form). */
-public final class UnsupportedOperatorException extends Cam4jException {
+public final class UnsupportedOperatorException extends UnsupportedModelException {
   private final String opType;
   private final String nodeName;
 

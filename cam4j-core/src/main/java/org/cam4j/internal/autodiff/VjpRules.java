@@ -23,6 +23,12 @@ public final class VjpRules {
     PoolRules.register(rules);
     LinearRules.register(rules);
     ShapeRules.register(rules);
+    MathRules.register(rules);
+    NormalizationRules.register(rules);
+    IndexingRules.register(rules);
+    ReductionRules.register(rules);
+    EinsumRules.register(rules);
+    ResizeRules.register(rules);
     return Map.copyOf(rules);
   }
 

@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.InvalidInputException;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
@@ -40,10 +40,11 @@ public final class HeadGraph {
 
   public static HeadGraph cut(ModelGraph graph, String layer, String score) {
     if (layer.equals(score)) {
-      throw new Cam4jException("layer '" + layer + "' is the score itself: nothing follows it");
+      throw new InvalidInputException("layer '" + layer
+          + "' is the score itself: nothing follows it");
     }
     if (!graph.hasTensor(layer)) {
-      throw new Cam4jException("the model has no tensor named '" + layer + "'");
+      throw new InvalidInputException("the model has no tensor named '" + layer + "'");
     }
     Map<NodeProto, Boolean> kept = new IdentityHashMap<>();
     Deque<String> needed = new ArrayDeque<>();

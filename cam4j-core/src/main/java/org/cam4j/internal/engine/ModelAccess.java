@@ -25,7 +25,7 @@ public final class ModelAccess {
     graphs = Objects.requireNonNull(accessor, "accessor");
   }
 
-  /** The graph as explained (after any opset upgrade). */
+  /** The graph as loaded (gradient sessions run a copy lifted to a newer opset when needed). */
   public static ModelGraph graph(CamModel model) {
     return graphs.apply(Objects.requireNonNull(model, "model"));
   }

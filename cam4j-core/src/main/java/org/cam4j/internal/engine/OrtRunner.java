@@ -13,10 +13,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.Cam4jException;
+import org.cam4j.UnsupportedModelException;
 import org.cam4j.tensor.FloatTensor;
 
-/** Runs a session on float inputs and copies the requested float outputs out, freeing natives. */
+/**
+ * Runs a session on float inputs and copies the requested float outputs out, freeing natives.
+ * Each value crosses once: an input is copied into the direct buffer ONNX Runtime reads in place,
+ * and an output is taken as the heap array {@link OnnxTensor#getFloatBuffer()} copies it into.
+ */
 public final class OrtRunner {
   private OrtRunner() {
   }
@@ -26,6 +30,20 @@ public final class OrtRunner {
         .asFloatBuffer();
     b.put(t.buffer()).flip();
     return b;
+  }
+
+  /**
+   * The array behind the fresh heap copy getFloatBuffer returns (the tensor's native memory
+   * copied once); copied again only if the runtime ever returns another kind of buffer.
+   */
+  private static float[] floats(FloatBuffer fb) {
+    if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0
+        && fb.array().length == fb.remaining()) {
+      return fb.array();
+    }
+    float[] data = new float[fb.remaining()];
+    fb.get(data);
+    return data;
   }
 
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
@@ -52,20 +70,18 @@ public final class OrtRunner {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : outputs) {
           OnnxValue v = result.get(name).orElseThrow(() ->
-              new Cam4jException("ONNX Runtime returned no output '" + name + "'"));
+              new IllegalStateException("ONNX Runtime returned no output '" + name + "'"));
           OnnxTensor t = (OnnxTensor) v;
           FloatBuffer fb = t.getFloatBuffer();
           if (fb == null) {
-            throw new Cam4jException("output '" + name + "' is not float32");
+            throw new UnsupportedModelException("output '" + name + "' is not float32");
           }
-          float[] data = new float[fb.remaining()];
-          fb.get(data);
-          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), data));
+          out.put(name, FloatTensor.wrap(t.getInfo().getShape(), floats(fb)));
         }
         return out;
       }
     } catch (OrtException e) {
-      throw new Cam4jException("ONNX Runtime failed: " + e.getMessage(), e);
+      throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

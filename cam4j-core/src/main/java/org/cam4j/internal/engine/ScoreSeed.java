@@ -2,6 +2,7 @@ package org.cam4j.internal.engine;
 
 import java.util.Arrays;
 import java.util.List;
+import org.cam4j.InvalidInputException;
 import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
 
@@ -68,7 +69,7 @@ public final class ScoreSeed {
     float[][] w = new float[classes.length][];
     for (int i = 0; i < classes.length; i++) {
       if (classes[i] < 0) {
-        throw new IllegalArgumentException("class index must be >= 0, got " + classes[i]);
+        throw new InvalidInputException("class index must be >= 0, got " + classes[i]);
       }
       w[i] = oneHot(classes[i]);
     }
@@ -174,7 +175,7 @@ public final class ScoreSeed {
       }
       if (w.length > classes) {
         int last = w.length - 1;
-        throw new IllegalArgumentException("class " + last + " is out of range: the model has "
+        throw new InvalidInputException("class " + last + " is out of range: the model has "
             + classes + " classes (0.." + (classes - 1) + ")");
       }
       System.arraycopy(w, 0, m, r * classes, w.length);

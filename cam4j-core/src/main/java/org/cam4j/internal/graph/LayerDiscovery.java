@@ -12,11 +12,15 @@ import org.cam4j.internal.onnx.NodeProto;
 
 /**
  * Layer discovery over a graph: the tensors worth explaining (4-D feature maps with spatial
- * extent, after the first convolution and feeding the score), the default one and the block
- * outputs, as a {@link LayerCatalog}.
+ * extent, after the first convolution, before any global pooling and feeding the score), the
+ * default one and the block outputs, as a {@link LayerCatalog}. Global pooling ends the maps even
+ * when a channels-last head views the pooled vector as [N, 1, 1, C] (ConvNeXt's classifier
+ * LayerNorm).
  */
 public final class LayerDiscovery {
   private static final Set<String> CONV_OPS = Set.of("Conv", "ConvTranspose");
+  private static final Set<String> GLOBAL_POOL_OPS = Set.of("GlobalAveragePool",
+      "GlobalMaxPool", "GlobalLpPool");
   private static final Set<String> MERGE_OPS = Set.of("Add", "Sum", "Concat");
   private static final Set<String> ACTIVATION_OPS = Set.of("Relu", "Clip", "LeakyRelu",
       "Sigmoid", "HardSwish", "Elu", "Selu");
@@ -34,14 +38,28 @@ public final class LayerDiscovery {
   public static LayerCatalog discover(ModelGraph graph, Map<String, long[]> shapes, String score,
       long classes) {
     Set<String> afterConv = new HashSet<>();
+    Set<String> pooled = new HashSet<>();
+    Set<String> fixed = new HashSet<>();
     Set<String> feedsScore = ancestors(graph, score);
     List<Layer> found = new ArrayList<>();
     for (NodeProto node : graph.nodes()) {
       boolean conv = CONV_OPS.contains(node.getOpType())
           || node.getInputList().stream().anyMatch(afterConv::contains);
+      List<String> computed = node.getInputList().stream()
+          .filter(i -> !i.isEmpty() && !graph.isInitializer(i) && !fixed.contains(i)).toList();
+      if (computed.isEmpty()) {
+        fixed.addAll(node.getOutputList());
+      }
+      // the head after the pooled vector, but not a squeeze-excitation Mul(x, gate) in a block
+      boolean afterPooling = GLOBAL_POOL_OPS.contains(node.getOpType())
+          || (!computed.isEmpty() && pooled.containsAll(computed));
       for (String out : node.getOutputList()) {
         if (conv) {
           afterConv.add(out);
+        }
+        if (afterPooling) {
+          pooled.add(out);
+          continue;
         }
         long[] s = shapes.get(out);
         if (conv && s != null && s.length == 4 && s[2] * s[3] > 1 && feedsScore.contains(out)) {

@@ -8,6 +8,7 @@ import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.graph.NotAnImageModelException;
 import org.cam4j.graph.ScoreTensor;
+import org.cam4j.internal.export.ExportMetadata;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.TensorProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
@@ -17,6 +18,8 @@ import org.cam4j.tensor.Layout;
 public final class SignatureDiscovery {
   private static final Set<String> SHAPE_ONLY = Set.of("Identity", "Reshape", "Flatten",
       "Squeeze", "Unsqueeze");
+  /** Float32 values of one input image that fit the byte buffers fed to ONNX Runtime. */
+  private static final long MAX_IMAGE_VALUES = Integer.MAX_VALUE / Float.BYTES;
 
   private SignatureDiscovery() {
   }
@@ -45,8 +48,15 @@ public final class SignatureDiscovery {
           + (shape == null ? "unknown" : Arrays.toString(shape))
           + "; cam4j needs a 4-D image input [N,C,H,W] or [N,H,W,C]");
     }
-    return new ModelSignature(input.getName(), shape, detectLayout(graph, input.getName(), shape),
-        score(graph));
+    ModelSignature signature = new ModelSignature(input.getName(), shape,
+        detectLayout(graph, input.getName(), shape), score(graph));
+    long[] one = signature.inputShape(1);
+    if (one[1] * one[2] * one[3] > MAX_IMAGE_VALUES) {
+      throw new NotAnImageModelException("input '" + input.getName() + "' has shape "
+          + Arrays.toString(shape) + ": one image of " + Arrays.toString(one) + " is more than "
+          + MAX_IMAGE_VALUES + " float32 values, the most a Java buffer holds");
+    }
+    return signature;
   }
 
   private static Layout detectLayout(ModelGraph graph, String input, long[] s) {
@@ -70,11 +80,16 @@ public final class SignatureDiscovery {
 
   /**
    * The tensor explained: the pre-softmax class scores. When an output is a Softmax result, the
-   * Softmax input is used instead (gradients of probabilities saturate).
+   * Softmax input is used instead (gradients of probabilities saturate). The outputs a
+   * {@code cam4j export} added (class, maps) are never the score.
    */
   public static ScoreTensor score(ModelGraph graph) {
     ScoreTensor firstSoftmaxInput = null;
+    Set<String> exported = ExportMetadata.addedOutputs(graph);
     for (ValueInfoProto out : graph.outputs()) {
+      if (exported.contains(out.getName())) {
+        continue;
+      }
       Optional<NodeProto> softmax = softmaxBehind(graph, out.getName());
       if (softmax.isEmpty()) {
         return new ScoreTensor(out.getName(), "graph output '" + out.getName() + "'");

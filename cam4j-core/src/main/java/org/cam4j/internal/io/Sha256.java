@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.cam4j.Cam4jException;
+import org.cam4j.ResourceUnavailableException;
 
 /** SHA-256 digests as lowercase hex, the form model cards and registries print. */
 public final class Sha256 {
@@ -30,7 +30,7 @@ public final class Sha256 {
         d.update(buffer, 0, n);
       }
     } catch (IOException e) {
-      throw new Cam4jException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new ResourceUnavailableException("cannot read " + file + ": " + e.getMessage(), e);
     }
     return HexFormat.of().formatHex(d.digest());
   }

@@ -161,7 +161,7 @@ final class GradientCheck {
       Set<String> needed = new LinkedHashSet<>(
           BackwardPath.between(graph, targets, score).tensorsNeedingShapes(graph));
       needed.add(score);
-      shapes = ShapeProbe.probe(ENV, OPTIONS, graph, model.inputName(), model.inputShape(),
+      shapes = ShapeProbe.probe(ENV, 1, graph, model.inputName(), model.inputShape(),
           needed);
       if (exported != null) {
         cam = CamModel.of(exported.toByteArray(), EngineOptions.builder().intraOpThreads(1)

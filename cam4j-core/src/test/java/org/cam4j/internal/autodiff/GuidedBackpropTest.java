@@ -103,8 +103,8 @@ class GuidedBackpropTest {
         double[] gradH2 = new double[HIDDEN2];
         for (int j = 0; j < HIDDEN2; j++) {
           awayFromKinks(h2[j], 0, 6);
-          regions[h2[j] <= 0 ? 0 : h2[j] <= 6 ? 1 : 2]++;
-          gradH2[j] = guided(h2[j] > 0 && h2[j] <= 6, gradR2[j]);
+          regions[h2[j] <= 0 ? 0 : h2[j] < 6 ? 1 : 2]++;
+          gradH2[j] = guided(h2[j] > 0 && h2[j] < 6, gradR2[j]);
         }
         double[] gradH1 = new double[HIDDEN1];
         for (int i = 0; i < HIDDEN1; i++) {
@@ -121,7 +121,7 @@ class GuidedBackpropTest {
         }
       }
       for (int region : regions) {
-        assertTrue(region > 0, "Clip inputs must fall below 0, inside (0, 6] and above 6");
+        assertTrue(region > 0, "Clip inputs must fall below 0, inside (0, 6) and above 6");
       }
     }
 
