@@ -75,8 +75,9 @@ public final class LayerCatalog {
   }
 
   /**
-   * Each block's output up to the default layer, for "every layer at once" views (see
-   * {@link #discover}).
+   * Each block's output up to the default layer, for "every layer at once" views: a block ends
+   * at a merge (residual Add, Concat) or the activation right after it; in a plain chain, at the
+   * activation after each full convolution.
    */
   public List<Layer> blockOutputs() {
     return blockOutputs;
