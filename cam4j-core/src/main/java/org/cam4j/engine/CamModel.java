@@ -5,28 +5,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cam4j.InvalidInputException;
-import org.cam4j.ResourceUnavailableException;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
-import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
 import org.cam4j.internal.engine.SharedWeights;
 import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
@@ -56,6 +60,7 @@ public final class CamModel implements AutoCloseable {
   private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
+  private final AtomicLong runs = new AtomicLong();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
   private volatile long activationFloatsPerImage = -1;
@@ -82,9 +87,13 @@ public final class CamModel implements AutoCloseable {
    */
   private static final int GRADIENT_ACTIVATIONS = 3;
 
+  static {
+    ModelAccess.register(m -> m.graph);
+  }
+
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = graph;
-    this.signature = ModelSignature.of(this.graph);
+    this.signature = SignatureDiscovery.signature(this.graph);
     this.env = OrtEnvironment.getEnvironment();
     this.intraOpThreads = options.intraOpThreads();
     this.weights = SharedWeights.of(env, this.graph);
@@ -100,13 +109,17 @@ public final class CamModel implements AutoCloseable {
     return new CamModel(ModelGraph.load(path), options);
   }
 
-  public static CamModel of(ModelGraph graph, EngineOptions options) {
-    return new CamModel(graph, options);
+  /** A model from the bytes of an ONNX file (e.g. one built in memory). */
+  public static CamModel of(byte[] onnx, EngineOptions options) {
+    return new CamModel(ModelGraph.parse(onnx), options);
   }
 
-  /** The model's graph as loaded (gradient sessions lift an old opset, {@link OpsetUpgrade}). */
-  public ModelGraph graph() {
-    return graph;
+  /**
+   * The opset of the model as loaded (gradient sessions run a lifted copy of an old opset,
+   * {@link OpsetUpgrade}).
+   */
+  public int opset() {
+    return graph.opset();
   }
 
   /** The graph gradients are appended to: lifted on first use when its opset is below 10. */
@@ -140,7 +153,7 @@ public final class CamModel implements AutoCloseable {
       synchronized (this) {
         if (catalog == null) {
           probeShapes();
-          catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
+          catalog = LayerDiscovery.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
         c = catalog;
@@ -204,6 +217,7 @@ public final class CamModel implements AutoCloseable {
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
     Map<String, FloatTensor> out;
+    runs.incrementAndGet();
     try (var lease = sessions.acquire(key, k -> open(forwardModel(computed),
         activationBytes(input.dim(0), 1)))) {
       out = new HashMap<>(OrtRunner.run(env, lease.session().session(),
@@ -224,14 +238,27 @@ public final class CamModel implements AutoCloseable {
    *
    * @param layers ONNX tensor names (resolve user input with {@link #layers()} first); the
    *     model's input ({@code signature().inputName()}) gives the gradient for the image itself
-   * @param seed what each row explains
+   * @param target what every row explains; a named class must be resolved first
+   *     ({@link Target#resolve})
    */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed) {
-    return forwardBackward(input, layers, seed, BackwardMode.GRADIENT);
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers, Target target) {
+    return forwardBackward(input, layers, Collections.nCopies((int) input.dim(0), target),
+        BackwardMode.GRADIENT);
   }
 
-  /** {@link #forwardBackward(FloatTensor, List, ScoreSeed)} with true or guided gradients. */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
+  /** One forward+backward run where row i explains {@code targets.get(i)}. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets) {
+    return forwardBackward(input, layers, targets, BackwardMode.GRADIENT);
+  }
+
+  /** {@link #forwardBackward(FloatTensor, List, List)} with true or guided gradients. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets, BackwardMode mode) {
+    return forwardBackward(input, layers, ScoreSeed.of(targets), mode);
+  }
+
+  private GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
       BackwardMode mode) {
     checkInput(input);
     if (seed.rows() != input.dim(0)) {
@@ -267,6 +294,7 @@ public final class CamModel implements AutoCloseable {
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
     Map<String, FloatTensor> out;
+    runs.incrementAndGet();
     try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
         input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
       out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
@@ -278,7 +306,7 @@ public final class CamModel implements AutoCloseable {
       acts.put(l, out.get(l));
       grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
     }
-    return new GradientResult(scoreName, scores, explainedClasses(seed, scores), unique, acts,
+    return new GradientResult(scoreName, scores, seed.explainedClasses(scores), unique, acts,
         grads);
   }
 
@@ -298,6 +326,14 @@ public final class CamModel implements AutoCloseable {
   private SessionCache<CacheKey, ModelSession>.Lease headSession(HeadGraph head) {
     return sessions.acquire(new HeadKey(head.layer()),
         k -> open(head.proto(), activationBytes(1, 1)));
+  }
+
+  /**
+   * Forward and forward+backward runs of the whole network so far (probing and head runs not
+   * counted): how often a call paid for the network.
+   */
+  public long runs() {
+    return runs.get();
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -392,33 +428,6 @@ public final class CamModel implements AutoCloseable {
   /** Concatenates batch-1 tensors along the batch axis. */
   private static FloatTensor concat(List<FloatTensor> parts) {
     return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
-  }
-
-  /**
-   * The class each row of a seed explains given the scores [N, K]: its top-1 for top-class rows,
-   * the class of a one-hot row, -1 for any other weighting.
-   */
-  public static int[] explainedClasses(ScoreSeed seed, FloatTensor scores) {
-    int n = (int) scores.dim(0);
-    int k = scores.size() / n;
-    int[] out = new int[n];
-    float[] m = seed.seedMatrix(k);
-    for (int r = 0; r < n; r++) {
-      out[r] = seed.isTop(r) ? ScoreSeed.argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
-    }
-    return out;
-  }
-
-  private static int oneHotIndex(float[] m, int offset, int k) {
-    int index = -1;
-    for (int j = 0; j < k; j++) {
-      if (Math.abs(m[offset + j]) == 1f && index < 0) {
-        index = j;
-      } else if (m[offset + j] != 0f) {
-        return -1;
-      }
-    }
-    return index;
   }
 
   private static List<Long> boxed(long[] shape) {

@@ -34,15 +34,24 @@ public final class HeadModel implements AutoCloseable {
     this.retire = retire;
   }
 
-  public HeadGraph graph() {
-    return graph;
+  /** The layer whose values this head takes. */
+  public String layer() {
+    return graph.layer();
+  }
+
+  /**
+   * Tensors computed before the layer that the head reads besides it (e.g. a skip connection
+   * around it): {@link #scores} needs their values too.
+   */
+  public List<String> boundary() {
+    return graph.boundary();
   }
 
   /**
    * The scores [B, K] of a batch.
    *
    * @param layerValues values of the layer, B rows
-   * @param boundary every tensor of {@link HeadGraph#boundary()}, B rows each
+   * @param boundary every tensor of {@link #boundary()}, B rows each
    */
   public FloatTensor scores(FloatTensor layerValues, Map<String, FloatTensor> boundary) {
     Map<String, FloatTensor> feeds = new HashMap<>(boundary);

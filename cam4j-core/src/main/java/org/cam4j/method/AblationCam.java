@@ -43,7 +43,7 @@ public final class AblationCam extends ModelWeightedCam {
   @Override
   float[] weights(CamContext context, String layer, FeatureMaps a) {
     HeadModel head = context.model().head(layer);
-    List<String> boundaryNames = head.graph().boundary();
+    List<String> boundaryNames = head.boundary();
     Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()
         : context.model().forward(context.input(), boundaryNames).tensors();
     int[] classes = singleClasses(context);

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.InvalidInputException;
-import org.cam4j.internal.autodiff.BackwardMode;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.engine.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -43,7 +43,7 @@ public final class SmoothGrad extends InputAttribution {
   @Override
   FloatTensor inputMaps(CamContext context) {
     FloatTensor input = context.input();
-    ScoreSeed fixed = context.seed().withTopFixed(context.model().scores(input));
+    List<Target> fixed = context.targetsWithTopFixed(context.model().scores(input));
     Random random = new Random(seed);
     int n = (int) input.dim(0);
     List<FloatTensor> means = new ArrayList<>(n);
@@ -59,7 +59,7 @@ public final class SmoothGrad extends InputAttribution {
         copies.add(FloatTensor.of(input.row(i).shape(), noisy));
       }
       FloatTensor grads = InputGradients.chunked(context.model(), FloatTensor.stack(copies),
-          ScoreSeed.concat(Collections.nCopies(samples, fixed.row(i))), BackwardMode.GRADIENT,
+          Collections.nCopies(samples, fixed.get(i)), BackwardMode.GRADIENT,
           batchSize);
       means.add(meanOfRows(grads));
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.cam4j.SharedData;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.Targets;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -83,8 +83,8 @@ class SessionConcurrencyTest {
     ModelGraph dynamic = dynamicBatch(ModelGraph.load(SharedData.path(RESNET)));
     FloatTensor batch = gaussian(8, 3);
     EngineOptions tiny = EngineOptions.builder().maxCachedSessions(1).build();
-    try (CamModel expected = CamModel.of(dynamic, EngineOptions.defaults());
-        CamModel model = CamModel.of(dynamic, tiny)) {
+    try (CamModel expected = CamModel.of(dynamic.proto().toByteArray(), EngineOptions.defaults());
+        CamModel model = CamModel.of(dynamic.proto().toByteArray(), tiny)) {
       GradientResult big = gradients(expected, batch, List.of(BLOCKS.get(7)));
       Map<List<String>, ForwardResult> forward = new HashMap<>();
       for (List<String> layers : SETS) {
@@ -145,7 +145,7 @@ class SessionConcurrencyTest {
 
   private static GradientResult gradients(CamModel model, FloatTensor input,
       List<String> layers) {
-    return model.forwardBackward(input, layers, ScoreSeed.topClass((int) input.dim(0)));
+    return model.forwardBackward(input, layers, Targets.top((int) input.dim(0)));
   }
 
   // Exact equality: the same graph, options and input run by another session of the same model

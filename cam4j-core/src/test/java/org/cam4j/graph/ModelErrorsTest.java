@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.cam4j.SharedData;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.internal.autodiff.UnsupportedOperatorException;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
@@ -63,7 +63,7 @@ class ModelErrorsTest {
             .addOutput(Onnx.floatValueInfo("y", new long[] {1, 3})))
         .build();
     NotAnImageModelException e = assertThrows(NotAnImageModelException.class,
-        () -> CamModel.of(ModelGraph.of(model), EngineOptions.defaults()));
+        () -> CamModel.of(model.toByteArray(), EngineOptions.defaults()));
     assertEquals("input 'x' has shape [1, 10]; cam4j needs a 4-D image input [N,C,H,W] or"
         + " [N,H,W,C]", e.getMessage());
   }
@@ -80,7 +80,7 @@ class ModelErrorsTest {
             .addOutput(Onnx.floatValueInfo("y", new long[] {1, 3})))
         .build();
     NotAnImageModelException e = assertThrows(NotAnImageModelException.class,
-        () -> CamModel.of(ModelGraph.of(model), EngineOptions.defaults()));
+        () -> CamModel.of(model.toByteArray(), EngineOptions.defaults()));
     assertEquals("input 'x' has shape [1, 3, 100000, 100000]: one image of [1, 3, 100000,"
         + " 100000] is more than 536870911 float32 values, the most a Java buffer holds",
         e.getMessage());
@@ -100,10 +100,10 @@ class ModelErrorsTest {
             .addNode(Onnx.node("Flatten", "flat", List.of("g"), List.of("y")))
             .addOutput(Onnx.floatValueInfo("y", new long[] {1, 4})))
         .build();
-    try (CamModel m = CamModel.of(ModelGraph.of(model), EngineOptions.defaults())) {
+    try (CamModel m = CamModel.of(model.toByteArray(), EngineOptions.defaults())) {
       FloatTensor x = FloatTensor.of(new long[] {1, 3, 8, 8}, new float[192]);
       UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-          () -> m.forwardBackward(x, List.of("c"), ScoreSeed.classes(0)));
+          () -> m.forwardBackward(x, List.of("c"), Targets.classes(0)));
       assertEquals("Sin", e.opType());
       assertEquals("the_sin", e.nodeName());
       assertTrue(e.getMessage().startsWith("cannot differentiate Sin node 'the_sin'"));

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.internal.engine.ScoreSeed;
-import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.OperatorSetIdProto;
@@ -42,7 +42,7 @@ class NonFiniteValuesTest {
           nan.getMessage());
       NonFiniteValueException inf = assertThrows(NonFiniteValueException.class,
           () -> m.forwardBackward(input(0.5f, 107, Float.NEGATIVE_INFINITY),
-              List.of(TinyNets.LAYER), ScoreSeed.topClass(1)));
+              List.of(TinyNets.LAYER), Targets.top(1)));
       assertEquals("non-finite value -Infinity at index [0, 2, 5, 5] of the input tensor",
           inf.getMessage());
       NonFiniteValueException allNan = assertThrows(NonFiniteValueException.class,
@@ -67,7 +67,7 @@ class NonFiniteValuesTest {
         .addOutput(Onnx.floatValueInfo("y", new long[] {1, 2})).build();
     ModelProto p = ModelProto.newBuilder().setIrVersion(8)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
-    return CamModel.of(ModelGraph.of(p), EngineOptions.builder().intraOpThreads(1).build());
+    return CamModel.of(p.toByteArray(), EngineOptions.builder().intraOpThreads(1).build());
   }
 
   @Test
@@ -77,7 +77,7 @@ class NonFiniteValuesTest {
       FloatTensor big = FloatTensor.of(new long[] {1, 1, 2, 2}, new float[] {3e38f, 0, 0, 0});
       NonFiniteValueException e = assertThrows(NonFiniteValueException.class,
           () -> new GradCam().rawMaps(CamContext.of(m, big, List.of("layer"),
-              ScoreSeed.classes(0)), "layer"));
+              Targets.classes(0)), "layer"));
       assertEquals("non-finite value Infinity at index [0, 0] of the model's scores: the input"
           + " overflows the network", e.getMessage());
       // 1e38 doubles to 2e38, still finite: the same model explains it

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class ScoreCamTest {
   }
 
   private static float[] weights(ScoreCam method, CamModel model, FloatTensor input) {
-    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), ScoreSeed.classes(1, 4));
+    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), Targets.classes(1, 4));
     FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
     return method.weights(c, TinyNets.LAYER, a);
   }
@@ -70,7 +70,7 @@ class ScoreCamTest {
     FloatTensor input = FloatTensor.of(new long[] {2, 3, 6, 6}, x);
     try (CamModel chunked = TinyNets.nchw(); CamModel whole = TinyNets.nchw()) {
       CamContext c = CamContext.of(chunked, input, List.of(TinyNets.LAYER),
-          ScoreSeed.classes(1, 4));
+          Targets.classes(1, 4));
       FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
       int before = chunked.sessionsCreated();
       // 4 channels in chunks of 3: the last chunk of 1 is padded to 3 rows

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.cam4j.InvalidInputException;
-import org.cam4j.explain.ClassChoice;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.UnknownLayerException;
 import org.cam4j.labels.Label;
@@ -36,7 +36,7 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
     }
     boolean allLayers = form.flag("allLayers");
     List<String> layers = allLayers ? List.of("auto") : layers(form.param("layer", "auto"), model);
-    ClassChoice target = target(form.param("class", "top"), model.labels());
+    Target target = target(form.param("class", "top"), model.labels());
     Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
         .alpha(form.number("alpha", 0.4, 0, 1)).build();
     int top = form.integer("top", 5, 1, Math.min(MAX_TOP, model.labels().size()));
@@ -69,10 +69,10 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
   }
 
   /** {@code top}, an index or a class name, checked against the labels. */
-  static ClassChoice target(String field, Labels labels) {
-    ClassChoice choice;
+  static Target target(String field, Labels labels) {
+    Target choice;
     try {
-      choice = ClassChoice.parse(field);
+      choice = Target.parse(field);
       choice.resolve(labels);
     } catch (LabelsException e) {
       throw ApiException.badRequest(e.getMessage(), closestClasses(field, labels));

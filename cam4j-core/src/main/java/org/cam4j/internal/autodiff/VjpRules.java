@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.cam4j.engine.BackwardMode;
 
 /** The operator -> gradient rule table. */
 public final class VjpRules {

@@ -16,10 +16,10 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.graph.ModelLoadException;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -261,8 +261,8 @@ class OldOpsetModelTest {
         .node("Flatten", in("s"), "f")
         .node("Gemm", in("f", "fc", "fcb"), "y", attr("transB", 1L));
     float[] x = m.inputValues();
-    try (CamModel model = CamModel.of(ModelGraph.of(m.build()), EngineOptions.defaults())) {
-      assertEquals(9, model.graph().opset());
+    try (CamModel model = CamModel.of(m.build().toByteArray(), EngineOptions.defaults())) {
+      assertEquals(9, model.opset());
       float[] scores = model.scores(FloatTensor.of(m.inputShape(), x)).toArray();
       float[] fc = m.initializer("fc");
       for (int k = 0; k < 2; k++) {
@@ -279,7 +279,7 @@ class OldOpsetModelTest {
       }
       ModelLoadException e = assertThrows(ModelLoadException.class,
           () -> model.forwardBackward(FloatTensor.of(m.inputShape(), x), List.of("c"),
-              ScoreSeed.classes(0)));
+              Targets.classes(0)));
       assertEquals("cannot upgrade the model from ONNX opset 9 to 11, which explaining it needs:"
           + " node 'node_s' (Slice): opset 10 moved starts, ends and axes from attributes to"
           + " inputs; convert the model with onnx.version_converter to opset 11 or newer",

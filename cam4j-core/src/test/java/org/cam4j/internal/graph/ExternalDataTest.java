@@ -104,7 +104,7 @@ class ExternalDataTest {
     ModelGraph graph = ModelGraph.load(viaDotDot);
     assertArrayEquals(WEIGHTS, TensorValues.floats(graph.initializer("w").orElseThrow()));
     assertArrayEquals(SCALE, TensorValues.floats(graph.constant("scale").orElseThrow()));
-    try (CamModel cam = CamModel.of(graph, EngineOptions.defaults())) {
+    try (CamModel cam = CamModel.load(viaDotDot, EngineOptions.defaults())) {
       // image all ones: channel k of the conv is the sum of w[k], then times scale[k]
       float[] scores = cam.scores(FloatTensor.of(new long[] {1, 3, 2, 2}, ones(12))).toArray();
       assertEquals((0.5f - 1.25f + 2f) * 2f, scores[0], 1e-6);

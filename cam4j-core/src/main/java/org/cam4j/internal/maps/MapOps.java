@@ -1,7 +1,7 @@
-package org.cam4j.method;
+package org.cam4j.internal.maps;
 
 import java.util.List;
-import org.cam4j.image.AxisSampling;
+import org.cam4j.internal.image.AxisSampling;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -11,7 +11,7 @@ import org.cam4j.tensor.FloatTensor;
  */
 public final class MapOps {
   /** pytorch-grad-cam's epsilon in {@code cam / (1e-7 + max)}: keeps all-zero maps at zero. */
-  static final float EPSILON = 1e-7f;
+  public static final float EPSILON = 1e-7f;
   private static final String RAW_MAP = "the raw map: the model produced non-finite values";
 
   private MapOps() {
@@ -96,14 +96,15 @@ public final class MapOps {
     return FloatTensor.of(shape, out);
   }
 
-  static void relu(float[] m) {
+  /** ReLU in place. */
+  public static void relu(float[] m) {
     for (int i = 0; i < m.length; i++) {
       m[i] = Math.max(m[i], 0f);
     }
   }
 
   /** {@code m = (m - min) / (1e-7 + max(m - min))}: never NaN, all-equal maps become 0. */
-  static void scale(float[] m) {
+  public static void scale(float[] m) {
     float min = Float.POSITIVE_INFINITY;
     for (float v : m) {
       min = Math.min(min, v);
