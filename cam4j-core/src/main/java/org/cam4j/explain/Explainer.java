@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cam4j.Cancellation;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
@@ -143,6 +144,7 @@ public final class Explainer implements AutoCloseable {
     Map<String, FloatTensor> raw = new LinkedHashMap<>();
     if (method.usesLayer()) {
       for (String layer : layers) {
+        Cancellation.checkpoint();
         raw.put(layer, method.rawMaps(context, layer).row(0));
       }
     } else {

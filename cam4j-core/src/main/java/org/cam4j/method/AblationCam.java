@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.HeadModel;
 import org.cam4j.tensor.FloatTensor;
@@ -53,6 +54,7 @@ public final class AblationCam extends ModelWeightedCam {
       float[] image = Arrays.copyOfRange(a.data(), a.offset(i, 0), a.offset(i, 0) + size);
       float y = classScores(head, batch(image, a, 1), repeated(boundary, i, 1), classes[i])[0];
       for (int start = 0; start < a.c(); start += batchSize) {
+        Cancellation.checkpoint();
         int count = Math.min(batchSize, a.c() - start);
         float[] data = copies(image, count);
         for (int j = 0; j < count; j++) {

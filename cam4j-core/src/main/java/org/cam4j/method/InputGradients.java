@@ -2,6 +2,7 @@ package org.cam4j.method;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cam4j.Cancellation;
 import org.cam4j.engine.CamModel;
 import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.engine.ScoreSeed;
@@ -30,6 +31,7 @@ final class InputGradients {
     }
     List<FloatTensor> out = new ArrayList<>(n);
     for (int start = 0; start < n; start += batchSize) {
+      Cancellation.checkpoint();
       List<FloatTensor> rows = new ArrayList<>(batchSize);
       List<ScoreSeed> seeds = new ArrayList<>(batchSize);
       for (int i = start; i < start + batchSize; i++) {

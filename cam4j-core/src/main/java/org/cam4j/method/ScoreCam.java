@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -55,6 +56,7 @@ public final class ScoreCam extends ModelWeightedCam {
     long[] shape = input.shape();
     float[] scores = new float[a.c()];
     for (int start = 0; start < a.c(); start += batchSize) {
+      Cancellation.checkpoint();
       int count = Math.min(batchSize, a.c() - start);
       float[] batch = new float[count * image.length];
       for (int j = 0; j < count; j++) {
