@@ -130,7 +130,7 @@ final class Form {
 
   private static byte[] contentOf(MultiPart.Part part) {
     try {
-      ByteBuffer b = Content.Source.asByteBuffer(part.newContentSource());
+      ByteBuffer b = Content.Source.asByteBuffer(part.getContentSource());
       byte[] bytes = new byte[b.remaining()];
       b.get(bytes);
       return bytes;
