@@ -60,6 +60,7 @@ final class Api {
     limits.put("maxSide", config.maxSide());
     limits.put("timeoutSeconds", config.timeout().toMillis() / 1000.0);
     limits.put("jobAfterSeconds", config.jobAfter().toMillis() / 1000.0);
+    limits.put("uploadTimeoutSeconds", config.uploadTimeout().toMillis() / 1000.0);
     limits.put("memoryBudgetBytes", config.memoryBudget());
     ObjectNode versions = body.putObject("versions");
     versions.put("cam4j", Versions.cam4j());
