@@ -9,11 +9,13 @@ import org.cam4j.InvalidInputException;
 /**
  * How the server listens and how much work it accepts. Immutable; see {@link #builder()}.
  *
- * <p>Every limit exists to keep memory bounded: at most {@link #workers()} requests are computed
- * at once and at most {@link #queueSize()} more wait; a request that finds them all taken is
- * answered 503 before its body is read. Uploads over {@link #maxUploadBytes()} are refused with
- * 413, and photos whose header claims more than {@link #maxPixels()} pixels are refused before
- * decoding.
+ * <p>Every limit exists to keep memory and waiting bounded: at most {@link #workers()} requests
+ * are computed at once and at most {@link #queueSize()} more wait; a request that finds them all
+ * taken, or that the work ahead would keep past the {@link #timeout()}, is answered 503. A
+ * request takes its place only once its body has arrived (within {@link #uploadTimeout()}), so
+ * slow uploads hold none; its memory is reserved before ({@link #memoryBudget()}). Uploads over
+ * {@link #maxUploadBytes()} are refused with 413, and photos whose header claims more than
+ * {@link #maxPixels()} pixels are refused before decoding.
  */
 public final class ServerConfig {
   /** Loopback: only this machine can reach the server unless another host is asked for. */
@@ -139,9 +141,10 @@ public final class ServerConfig {
   }
 
   /**
-   * Heap the admitted requests may hold: each takes {@link #perRequestBytes} of its declared
-   * length (the upload cap when it declares none) before its body is read, and one that does not
-   * fit is answered 503 like a full queue. Default: 60% of the JVM's maximum heap.
+   * Heap the admitted requests and the kept job results may hold: each request takes
+   * {@link #perRequestBytes} of its declared length (the upload cap when it declares none) before
+   * its body is read, each finished job its result's size while it is kept, and a request that
+   * does not fit is answered 503 like a full queue. Default: 60% of the JVM's maximum heap.
    */
   public long memoryBudget() {
     return memoryBudget;
