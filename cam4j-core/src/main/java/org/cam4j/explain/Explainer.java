@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.cam4j.InvalidInputException;
+import org.cam4j.Cancellation;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
@@ -165,6 +166,7 @@ public final class Explainer implements AutoCloseable {
         options.target().resolve(labels));
     List<Explanation> out = new ArrayList<>();
     for (CamMethod method : options.methods()) {
+      Cancellation.checkpoint();
       out.add(explanation(method, context, photo, prepared, source, options, preprocessMs));
     }
     return out;
@@ -246,6 +248,7 @@ public final class Explainer implements AutoCloseable {
     Map<String, FloatTensor> raw = new LinkedHashMap<>();
     if (method.usesLayer()) {
       for (String layer : layers) {
+        Cancellation.checkpoint();
         raw.put(layer, method.rawMaps(context, layer));
       }
     } else {

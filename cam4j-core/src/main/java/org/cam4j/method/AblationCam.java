@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.HeadModel;
 import org.cam4j.tensor.FloatTensor;
@@ -56,6 +57,7 @@ public final class AblationCam extends ModelWeightedCam {
       int rows = Math.min(batchSize, a.c());
       Map<String, FloatTensor> boundaryRows = repeated(boundary, i, rows);
       for (int start = 0; start < a.c(); start += rows) {
+        Cancellation.checkpoint();
         int count = Math.min(rows, a.c() - start);
         float[] data = copies(image, rows);
         for (int j = 0; j < rows; j++) {

@@ -3,6 +3,7 @@ package org.cam4j.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
@@ -61,6 +62,7 @@ public final class AugSmooth extends CamMethod {
   /** The copies' context is built once per context, so all layers share its run. */
   @Override
   public FloatTensor rawMaps(CamContext context, String layer) {
+    Cancellation.checkpoint();
     CamContext copies = context.memo(this, () -> augment(context));
     FloatTensor raw = method.rawMaps(copies, layer);
     int n = (int) context.input().dim(0);

@@ -3,6 +3,7 @@ package org.cam4j.method;
 import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.engine.BackwardMode;
+import org.cam4j.Cancellation;
 import org.cam4j.engine.CamModel;
 import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
@@ -31,6 +32,7 @@ final class InputGradients {
     }
     List<FloatTensor> out = new ArrayList<>(n);
     for (int start = 0; start < n; start += batchSize) {
+      Cancellation.checkpoint();
       List<FloatTensor> rows = new ArrayList<>(batchSize);
       List<Target> chunk = new ArrayList<>(batchSize);
       for (int i = start; i < start + batchSize; i++) {

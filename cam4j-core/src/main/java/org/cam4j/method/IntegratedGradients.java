@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.BackwardMode;
 import org.cam4j.explain.Target;
@@ -49,6 +50,7 @@ public final class IntegratedGradients extends InputAttribution {
     int n = (int) input.dim(0);
     List<FloatTensor> attributions = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       float[] x = input.row(i).toArray();
       List<FloatTensor> points = new ArrayList<>(steps + 1);
       for (int k = 0; k <= steps; k++) {

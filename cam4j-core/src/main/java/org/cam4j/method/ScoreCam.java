@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -58,6 +59,7 @@ public final class ScoreCam extends ModelWeightedCam {
     int rows = Math.min(batchSize, a.c());
     shape[0] = rows;
     for (int start = 0; start < a.c(); start += rows) {
+      Cancellation.checkpoint();
       int count = Math.min(rows, a.c() - start);
       float[] batch = new float[rows * image.length];
       for (int j = 0; j < count; j++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.BackwardMode;
 import org.cam4j.explain.Target;
@@ -48,6 +49,7 @@ public final class SmoothGrad extends InputAttribution {
     int n = (int) input.dim(0);
     List<FloatTensor> means = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       float[] x = input.row(i).toArray();
       double sigma = noiseLevel * range(x);
       List<FloatTensor> copies = new ArrayList<>(samples);

@@ -29,10 +29,13 @@ final class Api {
   private final ServedModels models;
   private final WorkerPool pool;
   private final JobStore jobs;
+  private final MemoryBudget memory;
   private final ImageLoader loader;
 
-  Api(ServerConfig config, ServedModels models, WorkerPool pool, JobStore jobs) {
+  Api(ServerConfig config, ServedModels models, WorkerPool pool, JobStore jobs,
+      MemoryBudget memory) {
     this.config = config;
+    this.memory = memory;
     this.models = models;
     this.pool = pool;
     this.jobs = jobs;
@@ -47,6 +50,8 @@ final class Api {
     body.put("workers", config.workers());
     body.put("running", pool.running());
     body.put("waiting", pool.waiting());
+    body.put("uploading", pool.uploading());
+    body.put("memoryUsedBytes", memory.used());
     body.put("queueSize", config.queueSize());
     body.put("jobs", jobs.size());
     ObjectNode limits = body.putObject("limits");
@@ -55,6 +60,7 @@ final class Api {
     limits.put("maxSide", config.maxSide());
     limits.put("timeoutSeconds", config.timeout().toMillis() / 1000.0);
     limits.put("jobAfterSeconds", config.jobAfter().toMillis() / 1000.0);
+    limits.put("uploadTimeoutSeconds", config.uploadTimeout().toMillis() / 1000.0);
     limits.put("memoryBudgetBytes", config.memoryBudget());
     ObjectNode versions = body.putObject("versions");
     versions.put("cam4j", Versions.cam4j());
@@ -82,6 +88,7 @@ final class Api {
     }
     body.set("methods", Payloads.strings(Methods.names()));
     body.put("defaultMethod", "gradcam");
+    body.set("inputMethods", Payloads.strings(ExplainRequest.inputMethods()));
     body.set("colormaps", Payloads.strings(Arrays.stream(Colormap.values())
         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()));
     json(ctx, 200, body);
@@ -129,14 +136,15 @@ final class Api {
   /** {@code POST /api/classify}: multipart image (+ model, top) to the top-k classes. */
   void classify(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
+    WorkerPool.Ticket ticket = pool.reserve(ctx.req().getContentLengthLong());
     try {
-      Form form = Form.read(ctx, config.maxUploadBytes());
+      Form form = Form.read(ctx, config);
       ServedModels.Entry m = models.require(form.param("model"));
       int top = form.integer("top", 5, 1, Math.min(ExplainRequest.MAX_TOP,
           m.explainer().labels().size()));
       byte[] image = form.image();
       String name = form.imageName();
+      ticket.enter("classify");
       CompletableFuture<byte[]> result = pool.submit(ticket, () -> Payloads.classification(
           m.id(), m.explainer().classify(decode(image, name), name, top)));
       ticket = null;
@@ -160,13 +168,14 @@ final class Api {
    */
   void explain(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
+    WorkerPool.Ticket ticket = pool.reserve(ctx.req().getContentLengthLong());
     try {
-      Form form = Form.read(ctx, config.maxUploadBytes());
+      Form form = Form.read(ctx, config);
       ServedModels.Entry m = models.require(form.param("model"));
       ExplainRequest request = ExplainRequest.parse(form, m.explainer());
       byte[] image = form.image();
       String name = form.imageName();
+      ticket.enter(request.options().methods().get(0).name());
       CompletableFuture<byte[]> result = pool.submit(ticket, () -> {
         Explanation e = m.explainer().explain(decode(image, name), name, request.options());
         return Payloads.explanation(m.id(), e, request.options().allLayers(),
@@ -196,12 +205,25 @@ final class Api {
     }
   }
 
+  /** {@code DELETE /api/jobs/{id}}: drops the job and stops its work; 204, or 404. */
+  void deleteJob(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!jobs.delete(id)) {
+      throw noJob(id);
+    }
+    ctx.attribute(ANSWERED, Boolean.TRUE);
+    ctx.status(204);
+  }
+
+  private ApiException noJob(String id) {
+    return ApiException.notFound("no job '" + Text.clip(id, 40) + "' (finished jobs are kept"
+        + " for " + config.jobTtl().toMinutes() + " minutes)", java.util.List.of());
+  }
+
   /** {@code GET /api/jobs/{id}}: 202 while running, then the explanation or its error. */
   void job(Context ctx) {
     String id = ctx.pathParam("id");
-    JobStore.Job job = jobs.get(id).orElseThrow(() -> ApiException.notFound("no job '"
-        + Text.clip(id, 40) + "' (finished jobs are kept for " + config.jobTtl().toMinutes()
-        + " minutes)", java.util.List.of()));
+    JobStore.Job job = jobs.get(id).orElseThrow(() -> noJob(id));
     if (!job.result().isDone()) {
       json(ctx, 202, Payloads.job(id, "running"));
       return;

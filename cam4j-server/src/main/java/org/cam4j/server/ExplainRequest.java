@@ -19,7 +19,8 @@ import org.cam4j.render.Overlay;
 
 /**
  * The fields of an explain (or classify) request, checked against the model before any work is
- * queued: an unknown method, layer, class or colormap is a 400 with the closest names.
+ * queued: an unknown method, layer, class or colormap is a 400 with the closest names, and so is
+ * a layer given to a method that explains the input rather than a layer.
  *
  * @param async answer 202 with a job id at once instead of waiting
  * @param tileHeight height of each tile of the layer strip (with allLayers)
@@ -35,7 +36,14 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
           + String.join(", ", Methods.names()), Methods.names());
     }
     boolean allLayers = form.flag("allLayers");
-    List<String> layers = allLayers ? List.of("auto") : layers(form.param("layer", "auto"), model);
+    String layerField = form.param("layer", "auto");
+    if (!Methods.byName(method).usesLayer()
+        && (allLayers || !layerField.equalsIgnoreCase("auto"))) {
+      throw ApiException.badRequest("method '" + method + "' explains the input pixels, not a"
+          + " layer: leave out 'layer' and 'allLayers' (methods with layers: "
+          + String.join(", ", layerMethods()) + ")", layerMethods());
+    }
+    List<String> layers = allLayers ? List.of("auto") : layers(layerField, model);
     Target target = target(form.param("class", "top"), model.labels());
     Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
         .alpha(form.number("alpha", 0.4, 0, 1)).build();
@@ -43,6 +51,16 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
     ExplainOptions options = ExplainOptions.builder().method(method).layers(layers)
         .allLayers(allLayers).target(target).overlay(overlay).topK(top).build();
     return new ExplainRequest(options, form.flag("async"), 160);
+  }
+
+  /** The methods that explain a layer (the others explain the input pixels). */
+  static List<String> layerMethods() {
+    return Methods.names().stream().filter(n -> Methods.byName(n).usesLayer()).toList();
+  }
+
+  /** The methods that explain the input pixels and take no layer. */
+  static List<String> inputMethods() {
+    return Methods.names().stream().filter(n -> !Methods.byName(n).usesLayer()).toList();
   }
 
   static List<String> layers(String field, Explainer model) {

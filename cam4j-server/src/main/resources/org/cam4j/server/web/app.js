@@ -4,6 +4,7 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   photo: null,        // the chosen File
+  inputMethods: [],   // methods that take no layer (from /api/models)
   photoUrl: null,
   limits: null,       // from /api/health
   last: null,         // the last explanation shown
@@ -73,6 +74,7 @@ async function init() {
     const [health, catalog] = await Promise.all([getJson('/api/health'), getJson('/api/models')]);
     state.limits = health.limits;
     for (const m of catalog.models) option($('model'), m.id, m.id + ' (' + m.classes + ' classes)');
+    state.inputMethods = catalog.inputMethods || [];
     for (const name of catalog.methods) option($('method'), name, name, name === catalog.defaultMethod);
     for (const name of catalog.colormaps) option($('colormap'), name, name, name === 'jet');
     await loadModel();
@@ -169,7 +171,10 @@ function form(extra) {
   f.append('image', state.photo, state.photo.name || 'photo');
   f.append('model', $('model').value);
   f.append('method', $('method').value);
-  f.append('layer', $('layer').value || 'auto');
+  // methods that explain the input pixels take no layer
+  if (!state.inputMethods.includes($('method').value) && !(extra && extra.allLayers)) {
+    f.append('layer', $('layer').value || 'auto');
+  }
   f.append('class', classField());
   f.append('colormap', $('colormap').value);
   f.append('alpha', $('alpha').value);
@@ -202,8 +207,9 @@ async function explain() {
 }
 
 async function explainLayers() {
-  if (!state.photo) return;
   const view = $('layers-view');
+  if (state.inputMethods.includes($('method').value)) { view.hidden = true; return; }
+  if (!state.photo) return;
   view.hidden = false;
   view.dataset.state = 'busy';
   try {
