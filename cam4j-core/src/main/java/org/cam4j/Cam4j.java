@@ -11,15 +11,39 @@ import org.cam4j.registry.ResolvedModel;
  * The short way in:
  *
  * <pre>{@code
- * try (Explainer model = Cam4j.load(Path.of("model.onnx"), Preprocessing.TORCH)) {
+ * try (Explainer model = Cam4j.load("mobilenetv2")) {
  *   model.explain(Path.of("cat.jpg")).save(Path.of("out"));
  * }
  * }</pre>
  *
- * Use {@link Explainer#builder} for labels, threads and image limits.
+ * Use {@link Explainer#builder} for threads and image limits.
  */
 public final class Cam4j {
   private Cam4j() {
+  }
+
+  /**
+   * The model file with the preprocessing of its sidecar ({@link Preprocessing#sidecarOf}),
+   * else {@link Preprocessing#TORCH}, and placeholder labels.
+   */
+  public static Explainer load(Path model) {
+    return Explainer.builder(model).build();
+  }
+
+  /**
+   * A registry name ({@link ModelRegistry#names()}, e.g. {@code resnet50}; downloaded once into
+   * the cache, never when {@code CAM4J_OFFLINE} is set) with its labels and preprocessing, or a
+   * model file path as {@link #load(Path)}.
+   *
+   * @throws org.cam4j.registry.UnknownModelException for a name that is neither
+   * @throws org.cam4j.registry.ModelUnavailableException when a download fails or is forbidden
+   */
+  public static Explainer load(String nameOrPath) {
+    ResolvedModel resolved = ModelRegistry.standard().resolve(nameOrPath, ProgressListener.NONE);
+    Explainer.Builder b = Explainer.builder(resolved.model());
+    resolved.preprocessing().ifPresent(b::preprocessing);
+    resolved.labels().ifPresent(b::labels);
+    return b.build();
   }
 
   /**

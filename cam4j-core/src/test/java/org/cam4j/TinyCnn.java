@@ -7,7 +7,6 @@ import java.util.Random;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -107,7 +106,7 @@ public final class TinyCnn {
     shape[0] = -1;
     GraphProto g = proto.getGraph().toBuilder().setInput(0, Onnx.floatValueInfo("x", shape))
         .build();
-    return CamModel.of(ModelGraph.of(proto.toBuilder().setGraph(g).build()),
+    return CamModel.of(proto.toBuilder().setGraph(g).build().toByteArray(),
         EngineOptions.builder().intraOpThreads(1).build());
   }
 

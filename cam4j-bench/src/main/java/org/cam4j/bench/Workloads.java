@@ -3,7 +3,6 @@ package org.cam4j.bench;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
 import org.cam4j.tensor.FloatTensor;
@@ -35,9 +34,9 @@ final class Workloads {
   /** One forward+backward run over {@code layers}, then the method's raw map for each. */
   static Runnable explain(CamModel model, FloatTensor input, CamMethod method,
       List<String> layers) {
-    ScoreSeed seed = ScoreSeed.topClass((int) input.dim(0));
     return () -> {
-      CamContext context = CamContext.of(model, input, layers, seed);
+      CamContext context = CamContext.of(model, input, layers,
+          org.cam4j.explain.Target.top());
       for (String layer : layers) {
         Sink.consume(method.rawMaps(context, layer));
       }

@@ -12,19 +12,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
-import org.cam4j.engine.CamModel;
-import org.cam4j.engine.Target;
-import org.cam4j.explain.ClassChoice;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
 import org.cam4j.explain.Manifest;
+import org.cam4j.explain.Normalization;
+import org.cam4j.explain.Target;
+import org.cam4j.explain.TensorExplanation;
 import org.cam4j.image.ImageLoadException;
-import org.cam4j.internal.engine.ScoreSeed;
-import org.cam4j.internal.io.AtomicFiles;
-import org.cam4j.method.CamContext;
-import org.cam4j.method.CamMethod;
-import org.cam4j.method.MapOps;
 import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
 import org.cam4j.render.Colormap;
@@ -133,22 +128,30 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    MethodOptions methodOptions = new MethodOptions(batchSize, augSmooth, eigenSmooth);
-    List<CamMethod> chosen = methods.stream().map(m -> Methods.create(m, methodOptions))
-        .toList();
     if ((tensor == null) == images.isEmpty()) {
       throw new ParameterException(spec.commandLine(),
           "give photos (IMAGE|DIR...) or --tensor INPUT.npy, not both");
     }
-    return tensor != null ? explainTensor(chosen) : explainPhotos(methodOptions);
+    return tensor != null ? explainTensor() : explainPhotos();
   }
 
-  private int explainPhotos(MethodOptions methodOptions) {
-    ExplainOptions.Builder options = ExplainOptions.builder().layers(layers).allLayers(allLayers)
-        .target(ClassChoice.parse(target)).score(scoreKind()).methodOptions(methodOptions)
-        .overlay(overlay()).topK(top);
-    List<ExplainOptions> perMethod = methods.stream().map(m -> options.method(m).build())
-        .toList();
+  /** The options both paths share; the tensor path scales maps as pytorch-grad-cam does. */
+  private ExplainOptions options(Normalization normalization) {
+    Target.Score kind;
+    try {
+      kind = Target.Score.parse(score);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("unknown --score '" + score
+          + "'; use logit, softmax or negative");
+    }
+    return ExplainOptions.builder().layers(layers).allLayers(allLayers)
+        .target(Target.parse(target).scored(kind))
+        .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth))
+        .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top).build();
+  }
+
+  private int explainPhotos() {
+    ExplainOptions options = options(Normalization.RELU_MAX);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Path> files = ImageArguments.expand(images);
@@ -161,9 +164,7 @@ final class ExplainCommand implements Callable<Integer> {
         progress.start(file.getFileName().toString());
         try {
           String stem = uniqueStem(file, stems);
-          var photo = explainer.imageLoader().load(file);
-          for (ExplainOptions o : perMethod) {
-            Explanation e = explainer.explain(photo, file.toString(), o);
+          for (Explanation e : explainer.explainAll(file, options)) {
             Manifest saved = e.save(out, stem, format);
             progress.clear();
             if (json) {
@@ -214,47 +215,17 @@ final class ExplainCommand implements Callable<Integer> {
     return Overlay.builder().colormap(Colormap.parse(colormap)).alpha(alpha).mode(mode).build();
   }
 
-  private int explainTensor(List<CamMethod> chosen) {
+  /** Writes, per method, the files of {@link TensorExplanation#save}. */
+  private int explainTensor() {
+    ExplainOptions options = options(Normalization.MIN_MAX);
     FloatTensor input = Npy.read(tensor);
-    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
-      List<String> resolved = new ArrayList<>();
-      for (String l : allLayers ? List.of("auto") : layers) {
-        resolved.add(model.layers().resolve(l).name());
-      }
-      CamContext context = CamContext.of(model, input, resolved, seed(input));
-      int height = (int) model.signature().height();
-      int width = (int) model.signature().width();
-      for (CamMethod method : chosen) {
-        List<FloatTensor> perLayer = new ArrayList<>();
-        int layerCount = method.usesLayer() ? resolved.size() : 1;
-        for (int i = 0; i < layerCount; i++) {
-          FloatTensor raw = method.rawMaps(context, resolved.get(i));
-          String suffix = layerCount == 1 ? "" : "_" + i;
-          AtomicFiles.write(out.resolve(method.name() + "_raw" + suffix + ".npy"),
-              Npy.toBytes(raw));
-          perLayer.add(MapOps.scaledAndResized(raw, height, width));
-        }
-        AtomicFiles.write(out.resolve(method.name() + ".npy"), Npy.toBytes(MapOps.fuse(perLayer)));
-      }
+    try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr(), false)) {
+      List<TensorExplanation> results = explainer.explainTensor(input, options);
+      results.forEach(r -> r.save(out));
       spec.commandLine().getOut().printf("explained class %s at %s with %s -> %s%n",
-          Arrays.toString(context.explainedClasses()), String.join(", ", resolved),
-          String.join(", ", methods), out);
+          Arrays.toString(results.get(0).explainedClasses()),
+          String.join(", ", results.get(0).layers()), String.join(", ", methods), out);
       return 0;
     }
-  }
-
-  private ExplainOptions.Score scoreKind() {
-    try {
-      return ExplainOptions.Score.valueOf(score.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("unknown --score '" + score
-          + "'; use logit, softmax or negative");
-    }
-  }
-
-  private ScoreSeed seed(FloatTensor input) {
-    int index = ClassChoice.parse(target).index();
-    Target t = index < 0 ? Target.top() : Target.logit(index);
-    return scoreKind().of(t).seed((int) input.dim(0));
   }
 }

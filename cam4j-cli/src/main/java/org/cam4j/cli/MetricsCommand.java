@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
-import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.Target;
 import org.cam4j.metrics.AverageDrop;
 import org.cam4j.metrics.AverageDropResult;
 import org.cam4j.metrics.Baseline;
@@ -144,10 +144,14 @@ final class MetricsCommand implements Callable<Integer> {
   }
 
   private int[] classes(CamModel model, FloatTensor input) {
-    int index = ClassChoice.parse(target).index();
-    if (index < 0) {
+    Target t = Target.parse(target);
+    if (t.isTop() && t.score() == Target.Score.LOGIT) {
       return TopClasses.of(model, input);
     }
+    if (t.kind() != Target.Kind.CLASS || t.score() != Target.Score.LOGIT) {
+      throw new InvalidInputException("--class '" + target + "': metrics take 'top' or a class index");
+    }
+    int index = t.index();
     int[] classes = new int[(int) input.dim(0)];
     Arrays.fill(classes, index);
     return classes;

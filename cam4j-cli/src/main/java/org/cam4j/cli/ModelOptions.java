@@ -45,6 +45,15 @@ final class ModelOptions {
 
   /** The model with its preprocessing and labels; notes on {@code err} what was assumed. */
   Explainer explainer(PrintWriter err) {
+    return explainer(err, true);
+  }
+
+  /**
+   * The model with its preprocessing and labels.
+   *
+   * @param photos whether photos will be preprocessed (else no note about assuming torch)
+   */
+  Explainer explainer(PrintWriter err, boolean photos) {
     ResolvedModel resolved = resolve(err);
     Explainer.Builder b = Explainer.builder(resolved.model()).engineOptions(engineOptions());
     resolved.embeddedName().ifPresent(b::modelName);
@@ -52,7 +61,7 @@ final class ModelOptions {
       b.preprocessing(Preprocessing.parse(preprocess));
     } else if (resolved.preprocessing().isPresent()) {
       b.preprocessing(resolved.preprocessing().get());
-    } else {
+    } else if (photos) {
       err.println("cam4j: note: no --preprocess and no " + resolved.model().getFileName()
           + Preprocessing.SIDECAR_SUFFIX + " sidecar; assuming torch (RGB/255, ImageNet mean/std)");
     }

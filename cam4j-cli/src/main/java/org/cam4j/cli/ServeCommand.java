@@ -75,6 +75,21 @@ final class ServeCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int jobAfterSeconds;
 
+  @Option(names = "--upload-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Longest a photo upload may take to arrive; slower uploads are 408. Uploads"
+          + " take no queue place until they have arrived (default ${DEFAULT-VALUE}).")
+  int uploadTimeoutSeconds;
+
+  @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
+      description = "Host names the server answers to besides its address (and localhost when"
+          + " bound to loopback); others are 403, which defeats DNS rebinding. * for any.")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
+      description = "Web origins (e.g. https://app.example.org) whose pages may call the API"
+          + " besides the server's own page; others are 403. * for any.")
+  List<String> allowedOrigins = new ArrayList<>();
+
   @Option(names = "--verbose", description = "Print stack traces on errors.")
   boolean verbose;
 
@@ -88,7 +103,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).queueSize(queue)
         .maxUploadBytes((long) maxUploadMb * 1024 * 1024)
         .maxPixels(Math.round(maxMegapixels * 1e6))
-        .timeout(Duration.ofSeconds(timeoutSeconds)).jobAfter(Duration.ofSeconds(jobAfterSeconds));
+        .timeout(Duration.ofSeconds(timeoutSeconds)).jobAfter(Duration.ofSeconds(jobAfterSeconds))
+        .uploadTimeout(Duration.ofSeconds(uploadTimeoutSeconds)).allowedHosts(allowedHosts)
+        .allowedOrigins(allowedOrigins);
     if (workers != null) {
       config.workers(workers);
     }

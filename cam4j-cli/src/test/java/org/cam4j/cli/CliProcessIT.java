@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.cam4j.method.MapOps;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.method.Methods;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -117,7 +117,7 @@ class CliProcessIT {
           for (int i = 0; i < negated.length; i++) {
             negated[i] = -negated[i];
           }
-          map = org.cam4j.method.MapOps.normalised(FloatTensor.of(raw.shape(), negated), 224,
+          map = MapOps.normalised(FloatTensor.of(raw.shape(), negated), 224,
               224);
         }
         assertTrue(maxAbsDiff(map, expected) < 1e-4, m);

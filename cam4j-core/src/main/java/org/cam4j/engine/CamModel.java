@@ -1,33 +1,36 @@
 package org.cam4j.engine;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cam4j.InvalidInputException;
-import org.cam4j.ResourceUnavailableException;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.LayerCatalog;
-import org.cam4j.graph.ModelLoadException;
 import org.cam4j.graph.ModelSignature;
-import org.cam4j.internal.autodiff.BackwardMode;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelAccess;
+import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
+import org.cam4j.internal.engine.SharedWeights;
 import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
@@ -38,40 +41,64 @@ import org.cam4j.tensor.FloatTensor;
  * An ONNX image classifier ready to explain: the graph, its signature, layer discovery, and the
  * ONNX Runtime sessions (cached per set of layers, input shape and backward mode, so one session
  * serves several layers and a warm model builds none). Models of opset 7 to 9 are lifted to
- * opset 11 first ({@link OpsetUpgrade}). Thread-safe; close it to free native memory.
+ * opset 11 ({@link OpsetUpgrade}) when a gradient graph is first built; forward passes run them
+ * as they are. Thread-safe; close it to free native memory.
+ *
+ * <p>Every session of the model reads one native copy of its weights ({@link SharedWeights}).
+ * Sessions are cached within {@link EngineOptions#maxCachedSessions()} and
+ * {@link EngineOptions#memoryBudgetBytes()} and leased for each run: a session the cache evicts
+ * or {@link #close()} retires is closed only after the runs using it have finished.
  */
 public final class CamModel implements AutoCloseable {
+  private static final String OVERFLOW = "the model's scores: the input overflows the network";
   private final ModelGraph graph;
+  private volatile ModelGraph gradientGraph;
   private final ModelSignature signature;
   private final OrtEnvironment env;
-  private final OrtSession.SessionOptions sessionOptions;
-  private final SessionCache<SessionKey> sessions;
+  private final int intraOpThreads;
+  private final SharedWeights weights;
+  private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
+  private final AtomicLong runs = new AtomicLong();
   private volatile LayerCatalog catalog;
   private volatile long classes = -1;
+  private volatile long activationFloatsPerImage = -1;
+
+  /** What a cached session runs: the whole model or the head after a layer. */
+  private sealed interface CacheKey permits SessionKey, HeadKey {
+  }
 
   /**
    * A session: forward only (tensors exposed) or forward+backward (layers differentiated, with
    * true or guided gradients).
    */
   private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape,
-      BackwardMode mode) {
+      BackwardMode mode) implements CacheKey {
+  }
+
+  /** The session of {@link #head(String)}; it takes any batch. */
+  private record HeadKey(String layer) implements CacheKey {
+  }
+
+  /**
+   * A backward pass holds the forward activations, about one gradient per activation and the
+   * convolution workspaces: about three times a forward pass's tensors.
+   */
+  private static final int GRADIENT_ACTIVATIONS = 3;
+
+  static {
+    ModelAccess.register(m -> m.graph);
   }
 
   private CamModel(ModelGraph graph, EngineOptions options) {
-    this.graph = OpsetUpgrade.forGradients(graph);
-    this.signature = ModelSignature.of(this.graph);
+    this.graph = graph;
+    this.signature = SignatureDiscovery.signature(this.graph);
     this.env = OrtEnvironment.getEnvironment();
-    try {
-      this.sessionOptions = new OrtSession.SessionOptions();
-      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
-      sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-    } catch (OrtException e) {
-      throw new ResourceUnavailableException("cannot configure ONNX Runtime: " + e.getMessage(), e);
-    }
-    this.sessions = new SessionCache<>(options.maxCachedSessions());
+    this.intraOpThreads = options.intraOpThreads();
+    this.weights = SharedWeights.of(env, this.graph);
+    this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),
+        ModelSession::estimatedBytes);
   }
 
   public static CamModel load(Path path) {
@@ -82,13 +109,31 @@ public final class CamModel implements AutoCloseable {
     return new CamModel(ModelGraph.load(path), options);
   }
 
-  public static CamModel of(ModelGraph graph, EngineOptions options) {
-    return new CamModel(graph, options);
+  /** A model from the bytes of an ONNX file (e.g. one built in memory). */
+  public static CamModel of(byte[] onnx, EngineOptions options) {
+    return new CamModel(ModelGraph.parse(onnx), options);
   }
 
-  /** The graph as explained: after {@link OpsetUpgrade} when the model's opset needed it. */
-  public ModelGraph graph() {
-    return graph;
+  /**
+   * The opset of the model as loaded (gradient sessions run a lifted copy of an old opset,
+   * {@link OpsetUpgrade}).
+   */
+  public int opset() {
+    return graph.opset();
+  }
+
+  /** The graph gradients are appended to: lifted on first use when its opset is below 10. */
+  private ModelGraph gradientGraph() {
+    ModelGraph g = gradientGraph;
+    if (g == null) {
+      synchronized (this) {
+        if (gradientGraph == null) {
+          gradientGraph = OpsetUpgrade.forGradients(graph);
+        }
+        g = gradientGraph;
+      }
+    }
+    return g;
   }
 
   public ModelSignature signature() {
@@ -107,23 +152,33 @@ public final class CamModel implements AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (catalog == null) {
-          List<String> outputs = new ArrayList<>();
-          for (NodeProto n : graph.nodes()) {
-            if (!n.getOpType().equals("Constant")) {
-              outputs.addAll(n.getOutputList());
-            }
-          }
-          catalogShapes.putAll(ShapeProbe.probe(env, sessionOptions, graph,
-              signature.inputName(), signature.inputShape(1), outputs));
-          long[] score = catalogShapes.get(signature.score().name());
-          classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
-          catalog = LayerCatalog.discover(graph, catalogShapes, signature.score().name(),
+          probeShapes();
+          catalog = LayerDiscovery.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
         c = catalog;
       }
     }
     return c;
+  }
+
+  /** The shapes of every node output at batch 1, from one probing forward pass (once). */
+  private synchronized void probeShapes() {
+    if (activationFloatsPerImage >= 0) {
+      return;
+    }
+    List<String> outputs = new ArrayList<>();
+    for (NodeProto n : graph.nodes()) {
+      if (!n.getOpType().equals("Constant")) {
+        outputs.addAll(n.getOutputList());
+      }
+    }
+    catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
+        signature.inputName(), signature.inputShape(1), outputs));
+    long[] score = catalogShapes.get(signature.score().name());
+    classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
+    activationFloatsPerImage = catalogShapes.values().stream()
+        .mapToLong(s -> Arrays.stream(s).skip(1).reduce(1, (a, b) -> a * b)).sum();
   }
 
   /** Plain forward pass: the pre-softmax scores [N, K]. */
@@ -159,12 +214,16 @@ public final class CamModel implements AutoCloseable {
     List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
     SessionKey key = new SessionKey(false, computed, boxed(input.shape()),
         BackwardMode.GRADIENT);
-    OrtSession s = sessions.get(key, k -> createSession(forwardModel(k.tensors())));
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
-    Map<String, FloatTensor> out = new HashMap<>(OrtRunner.run(env, s,
-        Map.of(signature.inputName(), input), wanted));
-    FloatTensor scores = asMatrix(out.get(score));
+    Map<String, FloatTensor> out;
+    runs.incrementAndGet();
+    try (var lease = sessions.acquire(key, k -> open(forwardModel(computed),
+        activationBytes(input.dim(0), 1)))) {
+      out = new HashMap<>(OrtRunner.run(env, lease.session().session(),
+          Map.of(signature.inputName(), input), wanted));
+    }
+    FloatTensor scores = asMatrix(out.get(score)).requireFinite(OVERFLOW);
     if (!computed.contains(score)) {
       out.remove(score);
     }
@@ -179,14 +238,27 @@ public final class CamModel implements AutoCloseable {
    *
    * @param layers ONNX tensor names (resolve user input with {@link #layers()} first); the
    *     model's input ({@code signature().inputName()}) gives the gradient for the image itself
-   * @param seed what each row explains
+   * @param target what every row explains; a named class must be resolved first
+   *     ({@link Target#resolve})
    */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed) {
-    return forwardBackward(input, layers, seed, BackwardMode.GRADIENT);
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers, Target target) {
+    return forwardBackward(input, layers, Collections.nCopies((int) input.dim(0), target),
+        BackwardMode.GRADIENT);
   }
 
-  /** {@link #forwardBackward(FloatTensor, List, ScoreSeed)} with true or guided gradients. */
-  public GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
+  /** One forward+backward run where row i explains {@code targets.get(i)}. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets) {
+    return forwardBackward(input, layers, targets, BackwardMode.GRADIENT);
+  }
+
+  /** {@link #forwardBackward(FloatTensor, List, List)} with true or guided gradients. */
+  public GradientResult forwardBackward(FloatTensor input, List<String> layers,
+      List<Target> targets, BackwardMode mode) {
+    return forwardBackward(input, layers, ScoreSeed.of(targets), mode);
+  }
+
+  private GradientResult forwardBackward(FloatTensor input, List<String> layers, ScoreSeed seed,
       BackwardMode mode) {
     checkInput(input);
     if (seed.rows() != input.dim(0)) {
@@ -207,8 +279,6 @@ public final class CamModel implements AutoCloseable {
     long k = classes();
     SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
         boxed(input.shape()), mode);
-    OrtSession s = sessions.get(key, sk -> createSession(gradientModel(sk.tensors(),
-        input.shape(), mode)));
     Map<String, FloatTensor> feeds = Map.of(
         signature.inputName(), input,
         GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
@@ -223,27 +293,47 @@ public final class CamModel implements AutoCloseable {
       wanted.add(l);
       wanted.add(GradientGraphBuilder.gradientName(l));
     }
-    Map<String, FloatTensor> out = OrtRunner.run(env, s, feeds, wanted);
-    FloatTensor scores = asMatrix(out.get(scoreName));
+    Map<String, FloatTensor> out;
+    runs.incrementAndGet();
+    try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
+        input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
+      out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
+    }
+    FloatTensor scores = asMatrix(out.get(scoreName)).requireFinite(OVERFLOW);
     Map<String, FloatTensor> acts = new HashMap<>();
     Map<String, FloatTensor> grads = new HashMap<>();
     for (String l : unique) {
       acts.put(l, out.get(l));
       grads.put(l, out.get(GradientGraphBuilder.gradientName(l)));
     }
-    return new GradientResult(scoreName, scores, explainedClasses(seed, scores), unique, acts,
+    return new GradientResult(scoreName, scores, seed.explainedClasses(scores), unique, acts,
         grads);
   }
 
   /**
    * The part of the model after a layer, to score replaced activations of it without running
-   * the layers before (built on first use per layer, then cached).
+   * the layers before. The head's graph is cut on first use per layer and kept (it shares the
+   * model's weights); its session lives in the model's bounded session cache.
    */
   public HeadModel head(String layer) {
     synchronized (heads) {
       return heads.computeIfAbsent(layer, l -> new HeadModel(
-          HeadGraph.cut(graph, l, signature.score().name()), env, sessionOptions));
+          HeadGraph.cut(graph, l, signature.score().name()), env, this::headSession,
+          () -> sessions.retire(new HeadKey(l))));
     }
+  }
+
+  private SessionCache<CacheKey, ModelSession>.Lease headSession(HeadGraph head) {
+    return sessions.acquire(new HeadKey(head.layer()),
+        k -> open(head.proto(), activationBytes(1, 1)));
+  }
+
+  /**
+   * Forward and forward+backward runs of the whole network so far (probing and head runs not
+   * counted): how often a call paid for the network.
+   */
+  public long runs() {
+    return runs.get();
   }
 
   /** Sessions created so far; constant once the model is warm. */
@@ -264,35 +354,43 @@ public final class CamModel implements AutoCloseable {
   }
 
   private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode) {
+    ModelGraph lifted = gradientGraph();
     for (String l : layers) {
-      if (!graph.hasTensor(l)) {
+      if (!lifted.hasTensor(l)) {
         throw new InvalidInputException("the model has no tensor named '" + l + "'");
       }
     }
     String score = signature.score().name();
-    BackwardPath path = BackwardPath.between(graph, layers, score);
-    Set<String> needed = new LinkedHashSet<>(path.tensorsNeedingShapes(graph));
+    BackwardPath path = BackwardPath.between(lifted, layers, score);
+    Set<String> needed = new LinkedHashSet<>(path.tensorsNeedingShapes(lifted));
     needed.add(score);
     Map<String, long[]> shapes;
     if (inputShape[0] == 1 && catalogShapes.keySet().containsAll(needed)
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, sessionOptions, graph, signature.inputName(), inputShape,
+      shapes = ShapeProbe.probe(env, intraOpThreads, lifted, signature.inputName(), inputShape,
           needed);
     }
-    return GradientGraphBuilder.build(graph, layers, score, shapes, mode);
+    return GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
   }
 
-  private OrtSession createSession(ModelProto model) {
-    try {
-      return env.createSession(model.toByteArray(), sessionOptions);
-    } catch (OrtException e) {
-      throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
-    }
+  private ModelSession open(ModelProto model, long activationBytes) {
+    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes);
+  }
+
+  /**
+   * What one run may hold at once: every tensor of the forward pass of {@code rows} images,
+   * {@code factor} times. Heads are counted at one row, like the whole model (an over-estimate
+   * of their tensors, which batches of ablated copies make up for).
+   */
+  private long activationBytes(long rows, int factor) {
+    probeShapes();
+    return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 
   private void checkInput(FloatTensor input) {
+    input.requireFinite("the input tensor");
     long[] s = input.shape();
     long[] expected = signature.inputShape(s.length > 0 ? s[0] : 1);
     if (!Arrays.equals(s, expected)) {
@@ -332,44 +430,20 @@ public final class CamModel implements AutoCloseable {
     return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
   }
 
-  /**
-   * The class each row of a seed explains given the scores [N, K]: its top-1 for top-class rows,
-   * the class of a one-hot row, -1 for any other weighting.
-   */
-  public static int[] explainedClasses(ScoreSeed seed, FloatTensor scores) {
-    int n = (int) scores.dim(0);
-    int k = scores.size() / n;
-    int[] out = new int[n];
-    float[] m = seed.seedMatrix(k);
-    for (int r = 0; r < n; r++) {
-      out[r] = seed.isTop(r) ? ScoreSeed.argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
-    }
-    return out;
-  }
-
-  private static int oneHotIndex(float[] m, int offset, int k) {
-    int index = -1;
-    for (int j = 0; j < k; j++) {
-      if (Math.abs(m[offset + j]) == 1f && index < 0) {
-        index = j;
-      } else if (m[offset + j] != 0f) {
-        return -1;
-      }
-    }
-    return index;
-  }
-
   private static List<Long> boxed(long[] shape) {
     return Arrays.stream(shape).boxed().toList();
   }
 
+  /**
+   * Retires every session: idle ones close now, those still running close when their run ends;
+   * the shared weights are freed with the last session. Later runs fail.
+   */
   @Override
   public void close() {
     synchronized (heads) {
-      heads.values().forEach(HeadModel::close);
       heads.clear();
     }
     sessions.close();
-    sessionOptions.close();
+    weights.release();
   }
 }

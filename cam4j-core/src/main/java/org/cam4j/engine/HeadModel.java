@@ -1,50 +1,57 @@
 package org.cam4j.engine;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.cam4j.Cam4jException;
-import org.cam4j.graph.ModelLoadException;
 import org.cam4j.internal.engine.HeadGraph;
+import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtRunner;
+import org.cam4j.internal.engine.SessionCache;
 import org.cam4j.tensor.FloatTensor;
 
 /**
- * A {@link HeadGraph} ready to run: scores for any values of the layer, with one ONNX Runtime
- * session. Get one from {@link CamModel#head}, which caches it and closes it with the model.
- * Thread-safe.
+ * A {@link HeadGraph} ready to run: scores for any values of the layer. Get one from
+ * {@link CamModel#head}; its ONNX Runtime session lives in the model's bounded session cache
+ * (built on use, leased for each run, closed by the cache when retired and idle). Thread-safe.
  */
 public final class HeadModel implements AutoCloseable {
   private final HeadGraph graph;
   private final OrtEnvironment env;
-  private final OrtSession session;
+  private final Function<HeadGraph, SessionCache<?, ModelSession>.Lease> sessions;
+  private final Runnable retire;
   private volatile boolean rowByRow;
 
-  HeadModel(HeadGraph graph, OrtEnvironment env, OrtSession.SessionOptions options) {
+  HeadModel(HeadGraph graph, OrtEnvironment env,
+      Function<HeadGraph, SessionCache<?, ModelSession>.Lease> sessions, Runnable retire) {
     this.graph = graph;
     this.env = env;
-    try {
-      this.session = env.createSession(graph.proto().toByteArray(), options);
-    } catch (OrtException e) {
-      throw new ModelLoadException("ONNX Runtime cannot load the head after layer '"
-          + graph.layer() + "': " + e.getMessage(), e);
-    }
+    this.sessions = sessions;
+    this.retire = retire;
   }
 
-  public HeadGraph graph() {
-    return graph;
+  /** The layer whose values this head takes. */
+  public String layer() {
+    return graph.layer();
+  }
+
+  /**
+   * Tensors computed before the layer that the head reads besides it (e.g. a skip connection
+   * around it): {@link #scores} needs their values too.
+   */
+  public List<String> boundary() {
+    return graph.boundary();
   }
 
   /**
    * The scores [B, K] of a batch.
    *
    * @param layerValues values of the layer, B rows
-   * @param boundary every tensor of {@link HeadGraph#boundary()}, B rows each
+   * @param boundary every tensor of {@link #boundary()}, B rows each
    */
   public FloatTensor scores(FloatTensor layerValues, Map<String, FloatTensor> boundary) {
     Map<String, FloatTensor> feeds = new HashMap<>(boundary);
@@ -85,18 +92,21 @@ public final class HeadModel implements AutoCloseable {
   }
 
   private FloatTensor run(Map<String, FloatTensor> feeds, boolean quiet) {
-    FloatTensor t = OrtRunner.run(env, session, feeds, Set.of(graph.score()), quiet)
-        .get(graph.score());
+    FloatTensor t;
+    try (var lease = sessions.apply(graph)) {
+      t = OrtRunner.run(env, lease.session().session(), feeds, Set.of(graph.score()), quiet)
+          .get(graph.score());
+    }
     long n = t.dim(0);
     return FloatTensor.wrap(new long[] {n, t.size() / n}, t.toArray());
   }
 
+  /**
+   * Retires the head's session from the model's cache (closed once no run uses it); a later
+   * run builds it again.
+   */
   @Override
   public void close() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw new IllegalStateException("closing an ONNX Runtime session failed", e);
-    }
+    retire.run();
   }
 }

@@ -9,25 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cam4j.InvalidInputException;
+import org.cam4j.Cancellation;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.engine.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.ImageLoader;
 import org.cam4j.image.PreparedImage;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.io.Sha256;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.labels.Label;
 import org.cam4j.labels.Labels;
 import org.cam4j.labels.Prediction;
 import org.cam4j.labels.Predictions;
 import org.cam4j.method.CamContext;
 import org.cam4j.method.CamMethod;
-import org.cam4j.method.MapOps;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
 import org.cam4j.tensor.FloatTensor;
@@ -120,68 +120,201 @@ public final class Explainer implements AutoCloseable {
     return explain(image, ExplainOptions.defaults());
   }
 
+  /** The photo at {@code image} explained with options naming one method. */
   public Explanation explain(Path image, ExplainOptions options) {
-    return explain(loader.load(image), image.toString(), options);
+    return single(explainAll(image, options));
+  }
+
+  /** A decoded photo (RGB, as {@link ImageLoader} gives) explained with Grad-CAM. */
+  public Explanation explain(BufferedImage photo) {
+    return explain(photo, ExplainOptions.defaults());
+  }
+
+  /** A decoded photo explained with options naming one method. */
+  public Explanation explain(BufferedImage photo, ExplainOptions options) {
+    return explain(photo, "image", options);
   }
 
   /**
-   * Explains a decoded photo (RGB, as {@link ImageLoader} gives).
+   * A decoded photo explained with options naming one method.
    *
-   * @param source where it came from, for the manifest and output file names
+   * @param source where it came from, for the manifest
    */
   public Explanation explain(BufferedImage photo, String source, ExplainOptions options) {
+    return single(explainAll(photo, source, options));
+  }
+
+  /** The photo at {@code image}, one explanation per method of {@code options}. */
+  public List<Explanation> explainAll(Path image, ExplainOptions options) {
+    return explainAll(loader.load(image), image.toString(), options);
+  }
+
+  /**
+   * A decoded photo, one explanation per method of {@code options}, in their order. The methods
+   * share one context: one forward/backward run over the layers serves them all.
+   *
+   * @param source where it came from, for the manifests
+   */
+  public List<Explanation> explainAll(BufferedImage photo, String source,
+      ExplainOptions options) {
     Objects.requireNonNull(photo, "photo");
     long t0 = System.nanoTime();
     PreparedImage prepared = prepare(photo);
-    long t1 = System.nanoTime();
+    double preprocessMs = millisSince(t0);
     List<String> layers = resolveLayers(options);
-    int requested = options.target().resolve(labels);
-    ScoreSeed seed = options.score().of(requested < 0 ? Target.top()
-        : Target.logit(requested)).seed(1);
-    CamMethod method = options.method();
-    CamContext context = CamContext.of(model, prepared.tensor(), layers, seed);
-    Map<String, FloatTensor> raw = new LinkedHashMap<>();
-    if (method.usesLayer()) {
-      for (String layer : layers) {
-        raw.put(layer, method.rawMaps(context, layer).row(0));
-      }
-    } else {
-      raw.put(model.signature().inputName(), method.rawMaps(context, layers.get(0)).row(0));
+    CamContext context = CamContext.of(model, prepared.tensor(), layers,
+        options.target().resolve(labels));
+    List<Explanation> out = new ArrayList<>();
+    for (CamMethod method : options.methods()) {
+      Cancellation.checkpoint();
+      out.add(explanation(method, context, photo, prepared, source, options, preprocessMs));
     }
+    return out;
+  }
+
+  /** One method's explanation of a photo from the shared context. */
+  private Explanation explanation(CamMethod method, CamContext context, BufferedImage photo,
+      PreparedImage prepared, String source, ExplainOptions options, double preprocessMs) {
+    long t1 = System.nanoTime();
+    Map<String, FloatTensor> raw = rawMaps(method, context);
     float[] logits = context.scores().row(0).toArray();
     int explained = context.explainedClasses()[0];
     long t2 = System.nanoTime();
-
     Map<String, Heatmap> layerMaps = new LinkedHashMap<>();
     raw.forEach((layer, r) -> layerMaps.put(layer, Heatmap.of(
-        MapOps.reluOverMax(FloatTensor.of(prepend1(r.shape()), r.toArray())))));
-    List<Heatmap> all = List.copyOf(layerMaps.values());
-    List<Heatmap> fused = options.allLayers() ? List.of(all.get(all.size() - 1)) : all;
-    Heatmap inputMap = Heatmaps.mean(fused.stream().map(m -> Heatmaps.resize(m,
-        prepared.inputWidth(), prepared.inputHeight())).toList());
-    Heatmap photoMap = Heatmaps.mean(fused.stream().map(m -> Heatmaps.toPhoto(m, prepared))
-        .toList());
+        normalizedAtOwnSize(r, options.normalization()))));
+    List<String> fused = options.allLayers() ? List.of(lastOf(raw.keySet())) : List.copyOf(
+        raw.keySet());
+    Heatmap inputMap = inputMap(fused.stream().map(raw::get).toList(), prepared,
+        options.normalization());
+    Heatmap photoMap = options.normalization() == Normalization.RELU_MAX
+        ? Heatmaps.mean(fused.stream().map(l -> Heatmaps.toPhoto(layerMaps.get(l), prepared))
+            .toList())
+        : Heatmaps.toPhoto(inputMap, prepared);
     long t3 = System.nanoTime();
 
     Prediction explainedClass = predictionOf(explained, logits);
-    List<Prediction> top = Predictions.top(logits, labels, options.topK());
     Map<String, Double> timings = new LinkedHashMap<>();
-    timings.put("preprocess", (t1 - t0) / 1e6);
+    timings.put("preprocess", preprocessMs);
     timings.put("inference", (t2 - t1) / 1e6);
     timings.put("maps", (t3 - t2) / 1e6);
     Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
         Instant.now().toString(), modelInfo(), preprocessing.toString(),
         imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
-        new Manifest.TargetInfo(options.target().toString(),
-            options.score().name().toLowerCase(java.util.Locale.ROOT), explained,
-            explainedClass.label(), explainedClass.wnid(), explainedClass.probability(),
-            explainedClass.logit()),
-        top, new Manifest.RenderInfo(options.overlay().colormap().name().toLowerCase(
-            java.util.Locale.ROOT), options.overlay().alpha(),
-            options.overlay().mode().name().toLowerCase(java.util.Locale.ROOT)),
+        lower(options.normalization().name()), targetInfo(options.target(), explainedClass),
+        Predictions.top(logits, labels, options.topK()),
+        new Manifest.RenderInfo(lower(options.overlay().colormap().name()),
+            options.overlay().alpha(), lower(options.overlay().mode().name())),
         timings, Map.of());
-    return new Explanation(photo, prepared, explainedClass, raw, layerMaps, inputMap, photoMap,
-        options.overlay(), manifest);
+    Map<String, FloatTensor> rawOfPhoto = new LinkedHashMap<>();
+    raw.forEach((layer, r) -> rawOfPhoto.put(layer, r.row(0)));
+    return new Explanation(photo, prepared, explainedClass, rawOfPhoto, layerMaps, inputMap,
+        photoMap, options.overlay(), manifest);
+  }
+
+  /**
+   * An already preprocessed batch ({@code [N,3,H,W]} or {@code [N,H,W,3]} in the model's layout,
+   * the {@code explain --tensor} contract), one result per method of {@code options}, all from
+   * one shared context. With {@link ExplainOptions#allLayers()} every block output gets a raw
+   * map and the map is the last one's, as for photos.
+   */
+  public List<TensorExplanation> explainTensor(FloatTensor input, ExplainOptions options) {
+    Objects.requireNonNull(input, "input");
+    List<String> layers = resolveLayers(options);
+    Target target = options.target().resolve(labels);
+    CamContext context = CamContext.of(model, input, layers, target);
+    ModelSignature s = model.signature();
+    int height = (int) s.height();
+    int width = (int) s.width();
+    List<TensorExplanation> out = new ArrayList<>();
+    for (CamMethod method : options.methods()) {
+      Map<String, FloatTensor> raw = rawMaps(method, context);
+      List<String> fused = options.allLayers() ? List.of(lastOf(raw.keySet())) : List.copyOf(
+          raw.keySet());
+      List<FloatTensor> fusedRaw = fused.stream().map(raw::get).toList();
+      FloatTensor map = options.normalization() == Normalization.MIN_MAX
+          ? MapOps.fuse(fusedRaw.stream().map(r -> MapOps.scaledAndResized(r, height, width))
+              .toList())
+          : meanOfResized(fusedRaw.stream().map(MapOps::reluOverMax).toList(), height, width);
+      out.add(new TensorExplanation(method.name(), List.copyOf(raw.keySet()),
+          List.copyOf(raw.values()), map, context.explainedClasses(), target));
+    }
+    return out;
+  }
+
+  /** Raw maps [N,h,w] by layer; one entry, under the input's name, for pixel methods. */
+  private Map<String, FloatTensor> rawMaps(CamMethod method, CamContext context) {
+    List<String> layers = context.layers();
+    Map<String, FloatTensor> raw = new LinkedHashMap<>();
+    if (method.usesLayer()) {
+      for (String layer : layers) {
+        Cancellation.checkpoint();
+        raw.put(layer, method.rawMaps(context, layer));
+      }
+    } else {
+      raw.put(model.signature().inputName(), method.rawMaps(context, layers.get(0)));
+    }
+    return raw;
+  }
+
+  /** One image's raw map [1,h,w] scaled to [0, 1] at its own resolution. */
+  private static FloatTensor normalizedAtOwnSize(FloatTensor raw, Normalization n) {
+    if (n == Normalization.RELU_MAX) {
+      return MapOps.reluOverMax(raw);
+    }
+    return MapOps.fuse(List.of(MapOps.scaledAndResized(raw, (int) raw.dim(1),
+        (int) raw.dim(2))));
+  }
+
+  /** The fused map of one image at input resolution. */
+  private static Heatmap inputMap(List<FloatTensor> raw, PreparedImage prepared,
+      Normalization n) {
+    int h = prepared.inputHeight();
+    int w = prepared.inputWidth();
+    if (n == Normalization.MIN_MAX) {
+      return Heatmap.of(MapOps.fuse(raw.stream().map(r -> MapOps.scaledAndResized(r, h, w))
+          .toList()));
+    }
+    return Heatmaps.mean(raw.stream().map(r -> Heatmaps.resize(Heatmap.of(MapOps.reluOverMax(r)),
+        w, h)).toList());
+  }
+
+  /** Per image: the mean of the maps [N,h,w] resized bilinearly to [N,H,W]. */
+  private static FloatTensor meanOfResized(List<FloatTensor> maps, int height, int width) {
+    int n = (int) maps.get(0).dim(0);
+    float[] out = new float[n * height * width];
+    for (FloatTensor m : maps) {
+      for (int i = 0; i < n; i++) {
+        float[] big = Heatmaps.resize(Heatmap.of(m.row(i)), width, height).values();
+        for (int p = 0; p < big.length; p++) {
+          out[i * big.length + p] += big[p] / maps.size();
+        }
+      }
+    }
+    return FloatTensor.of(new long[] {n, height, width}, out);
+  }
+
+  private static String lastOf(java.util.Collection<String> names) {
+    return List.copyOf(names).get(names.size() - 1);
+  }
+
+  private static Explanation single(List<Explanation> all) {
+    if (all.size() != 1) {
+      throw new InvalidInputException("the options name " + all.size() + " methods: use"
+          + " explainAll for one explanation per method");
+    }
+    return all.get(0);
+  }
+
+  private Manifest.TargetInfo targetInfo(Target requested, Prediction explained) {
+    Target.Score score = requested.score();
+    return new Manifest.TargetInfo(requested.classText(),
+        score == null ? "negative-softmax" : lower(score.name()), explained.index(),
+        explained.label(), explained.wnid(), explained.probability(), explained.logit());
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT);
   }
 
   private PreparedImage prepare(BufferedImage photo) {
@@ -206,6 +339,9 @@ public final class Explainer implements AutoCloseable {
   }
 
   private Prediction predictionOf(int index, float[] logits) {
+    if (index < 0) {
+      return new Prediction(-1, null, "weighted classes", 0f, 0f);
+    }
     float[] p = Softmax.rows(FloatTensor.of(new long[] {1, logits.length}, logits)).toArray();
     Label l = labels.get(index);
     return new Prediction(index, l.wnid(), l.shortName(), p[index], logits[index]);
@@ -213,7 +349,7 @@ public final class Explainer implements AutoCloseable {
 
   private Manifest.ModelInfo modelInfo() {
     ModelSignature s = model.signature();
-    return new Manifest.ModelInfo(modelName, sha256(), model.graph().opset(),
+    return new Manifest.ModelInfo(modelName, sha256(), model.opset(),
         s.inputName() + " " + Arrays.toString(s.inputShape(1)), s.layout().name(),
         s.score().name());
   }
@@ -232,13 +368,6 @@ public final class Explainer implements AutoCloseable {
     CropBox c = p.cropBox();
     return new Manifest.ImageInfo(source, p.photoWidth(), p.photoHeight(), p.inputWidth(),
         p.inputHeight(), new Manifest.Region(c.x(), c.y(), c.width(), c.height()));
-  }
-
-  private static long[] prepend1(long[] shape) {
-    long[] s = new long[shape.length + 1];
-    s[0] = 1;
-    System.arraycopy(shape, 0, s, 1, shape.length);
-    return s;
   }
 
   private static double millisSince(long start) {

@@ -15,12 +15,13 @@ import org.cam4j.labels.Prediction;
  * timings, the files written). Immutable.
  *
  * @param created ISO-8601 instant
+ * @param normalization how raw maps were scaled: "relu_max" or "min_max" ({@link Normalization})
  * @param timingsMs wall time per stage in milliseconds: preprocess, inference, maps
  * @param files output file name by role (overlay, heatmap, map, raw...); empty until saved
  */
 public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String javaVersion,
     String created, ModelInfo model, String preprocessing, ImageInfo image, String method,
-    List<String> layers, TargetInfo target, List<Prediction> predictions, RenderInfo render,
+    List<String> layers, String normalization, TargetInfo target, List<Prediction> predictions, RenderInfo render,
     Map<String, Double> timingsMs, Map<String, String> files) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -76,7 +77,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   /** This manifest with the files an explanation was saved to. */
   public Manifest withFiles(Map<String, String> written) {
     return new Manifest(cam4jVersion, onnxRuntimeVersion, javaVersion, created, model,
-        preprocessing, image, method, layers, target, predictions, render, timingsMs, written);
+        preprocessing, image, method, layers, normalization, target, predictions, render, timingsMs, written);
   }
 
   public String toJson() {

@@ -16,8 +16,10 @@ import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
+import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
@@ -118,7 +120,7 @@ public final class CamExport {
           + String.join(", ", ExportMetadata.addedOutputs(source)) + "); export its source");
     }
     ModelGraph graph = OpsetUpgrade.forGradients(source);
-    ModelSignature signature = ModelSignature.of(graph);
+    ModelSignature signature = SignatureDiscovery.signature(graph);
     checkFreeNames(graph);
     int rows = rows(signature);
     Map<String, long[]> shapes = probe(graph, signature, rows);
@@ -128,7 +130,7 @@ public final class CamExport {
     for (int i = 1; i < scoreShape.length; i++) {
       classes *= scoreShape[i];
     }
-    String layerName = LayerCatalog.discover(graph, shapes, scoreName, classes).resolve(layer)
+    String layerName = LayerDiscovery.discover(graph, shapes, scoreName, classes).resolve(layer)
         .name();
     long[] layerShape = shapes.get(layerName);
     ExportGraph.Spec spec = new ExportGraph.Spec(layerName, method,
@@ -179,10 +181,8 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      return ShapeProbe.probe(OrtEnvironment.getEnvironment(), options, graph,
-          signature.inputName(), signature.inputShape(rows), outputs);
-    }
+    return ShapeProbe.probe(OrtEnvironment.getEnvironment(), 1, graph,
+        signature.inputName(), signature.inputShape(rows), outputs);
   }
 
   private Map<String, String> metadata(String layerName, long[] layerShape,

@@ -1,12 +1,6 @@
 package org.cam4j.graph;
 
 import java.util.Arrays;
-import java.util.List;
-import org.cam4j.internal.graph.ModelGraph;
-import org.cam4j.internal.graph.NodeAttributes;
-import org.cam4j.internal.onnx.NodeProto;
-import org.cam4j.internal.onnx.TensorProto;
-import org.cam4j.internal.onnx.ValueInfoProto;
 import org.cam4j.tensor.Layout;
 
 /**
@@ -22,49 +16,6 @@ public record ModelSignature(String inputName, long[] declaredShape, Layout layo
 
   /** Sizes used when the model leaves the image size symbolic. */
   public static final long DEFAULT_IMAGE_SIZE = 224;
-
-  public static ModelSignature of(ModelGraph graph) {
-    List<ValueInfoProto> inputs = graph.inputs();
-    if (inputs.size() != 1) {
-      throw new NotAnImageModelException("the model has " + inputs.size() + " inputs ("
-          + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())
-          + "); cam4j needs an image classifier with exactly one image input");
-    }
-    ValueInfoProto input = inputs.get(0);
-    int elemType = input.getType().getTensorType().getElemType();
-    if (elemType != TensorProto.DataType.FLOAT_VALUE) {
-      throw new NotAnImageModelException("input '" + input.getName() + "' has element type "
-          + TensorProto.DataType.forNumber(elemType) + "; cam4j needs a float32 image input"
-          + " (quantized or uint8-input models are not supported)");
-    }
-    long[] shape = ModelGraph.declaredShape(input);
-    if (shape == null || shape.length != 4) {
-      throw new NotAnImageModelException("input '" + input.getName() + "' has shape "
-          + (shape == null ? "unknown" : Arrays.toString(shape))
-          + "; cam4j needs a 4-D image input [N,C,H,W] or [N,H,W,C]");
-    }
-    return new ModelSignature(input.getName(), shape, detectLayout(graph, input.getName(), shape),
-        ScoreTensor.select(graph));
-  }
-
-  private static Layout detectLayout(ModelGraph graph, String input, long[] s) {
-    boolean secondIsChannels = isChannelCount(s[1]);
-    boolean lastIsChannels = isChannelCount(s[3]);
-    if (secondIsChannels != lastIsChannels) {
-      return secondIsChannels ? Layout.NCHW : Layout.NHWC;
-    }
-    for (NodeProto consumer : graph.consumers(input)) {
-      long[] perm = NodeAttributes.of(consumer).getInts("perm");
-      if (consumer.getOpType().equals("Transpose") && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
-        return Layout.NHWC;
-      }
-    }
-    return Layout.NCHW;
-  }
-
-  private static boolean isChannelCount(long d) {
-    return d == 1 || d == 3 || d == 4;
-  }
 
   /** Whether the batch dimension is fixed (then batches run one image at a time). */
   public long fixedBatch() {

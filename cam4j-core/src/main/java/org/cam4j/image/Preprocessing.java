@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.cam4j.internal.image.AxisSampling;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.HeadModel;
 import org.cam4j.tensor.FloatTensor;
@@ -43,7 +44,7 @@ public final class AblationCam extends ModelWeightedCam {
   @Override
   float[] weights(CamContext context, String layer, FeatureMaps a) {
     HeadModel head = context.model().head(layer);
-    List<String> boundaryNames = head.graph().boundary();
+    List<String> boundaryNames = head.boundary();
     Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()
         : context.model().forward(context.input(), boundaryNames).tensors();
     int[] classes = singleClasses(context);
@@ -52,15 +53,18 @@ public final class AblationCam extends ModelWeightedCam {
     for (int i = 0; i < a.n(); i++) {
       float[] image = Arrays.copyOfRange(a.data(), a.offset(i, 0), a.offset(i, 0) + size);
       float y = classScores(head, batch(image, a, 1), repeated(boundary, i, 1), classes[i])[0];
-      for (int start = 0; start < a.c(); start += batchSize) {
-        int count = Math.min(batchSize, a.c() - start);
-        float[] data = copies(image, count);
-        for (int j = 0; j < count; j++) {
-          int channel = j * size + (start + j) * a.area();
+      // a short last chunk repeats its last ablation: every chunk has one shape
+      int rows = Math.min(batchSize, a.c());
+      Map<String, FloatTensor> boundaryRows = repeated(boundary, i, rows);
+      for (int start = 0; start < a.c(); start += rows) {
+        Cancellation.checkpoint();
+        int count = Math.min(rows, a.c() - start);
+        float[] data = copies(image, rows);
+        for (int j = 0; j < rows; j++) {
+          int channel = j * size + Math.min(start + j, a.c() - 1) * a.area();
           Arrays.fill(data, channel, channel + a.area(), 0f);
         }
-        float[] ablated = classScores(head, batch(data, a, count), repeated(boundary, i, count),
-            classes[i]);
+        float[] ablated = classScores(head, batch(data, a, rows), boundaryRows, classes[i]);
         for (int j = 0; j < count; j++) {
           weights[i * a.c() + start + j] = (y - ablated[j]) / y;
         }

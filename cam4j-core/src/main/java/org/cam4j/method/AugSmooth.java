@@ -1,13 +1,14 @@
 package org.cam4j.method;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.explain.Target;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 
@@ -26,7 +27,6 @@ public final class AugSmooth extends CamMethod {
   private final CamMethod method;
   private final boolean flip;
   private final float[] factors;
-  private final PerContext<CamContext> augmented = new PerContext<>();
 
   private AugSmooth(Builder b) {
     this.method = b.method;
@@ -62,7 +62,8 @@ public final class AugSmooth extends CamMethod {
   /** The copies' context is built once per context, so all layers share its run. */
   @Override
   public FloatTensor rawMaps(CamContext context, String layer) {
-    CamContext copies = augmented.get(context, this::augment);
+    Cancellation.checkpoint();
+    CamContext copies = context.memo(this, () -> augment(context));
     FloatTensor raw = method.rawMaps(copies, layer);
     int n = (int) context.input().dim(0);
     int h = (int) raw.dim(1);
@@ -112,7 +113,7 @@ public final class AugSmooth extends CamMethod {
     CamModel model = context.model();
     FloatTensor input = context.input();
     Layout layout = model.signature().layout();
-    ScoreSeed fixed = context.seed().withTopFixed(model.scores(input));
+    List<Target> fixed = context.targetsWithTopFixed(model.scores(input));
     List<FloatTensor> rows = new ArrayList<>();
     int blocks = 0;
     for (int mirrored = 0; mirrored < (flip ? 2 : 1); mirrored++) {
@@ -124,8 +125,11 @@ public final class AugSmooth extends CamMethod {
         blocks++;
       }
     }
-    return CamContext.of(model, FloatTensor.stack(rows), context.layers(),
-        ScoreSeed.concat(Collections.nCopies(blocks, fixed)));
+    List<Target> targets = new ArrayList<>();
+    for (int b = 0; b < blocks; b++) {
+      targets.addAll(fixed);
+    }
+    return CamContext.of(model, FloatTensor.stack(rows), context.layers(), targets);
   }
 
   /** One image [C,H,W] or [H,W,C] times a factor, mirrored along its width if asked. */

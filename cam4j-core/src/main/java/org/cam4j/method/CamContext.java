@@ -1,10 +1,17 @@
 package org.cam4j.method;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 
@@ -13,35 +20,46 @@ import org.cam4j.tensor.FloatTensor;
  * explains, the layers asked for, and one forward+backward run over those layers shared by all
  * methods (computed on first use, so methods that never need it cost nothing). Methods without
  * gradients read activations and classes from that run when it exists, else from one shared
- * forward-only run.
+ * forward-only run. Work a method does once per call rather than per layer is remembered here
+ * ({@link #memo}), so method objects hold no per-call state and can be shared across threads.
  */
 public final class CamContext {
   private final CamModel model;
   private final FloatTensor input;
   private final List<String> layers;
+  private final List<Target> targets;
   private final ScoreSeed seed;
+  private final Map<Object, Object> memos = new HashMap<>();
   private GradientResult run;
   private ForwardResult forward;
 
-  private CamContext(CamModel model, FloatTensor input, List<String> layers, ScoreSeed seed,
-      GradientResult run) {
+  private CamContext(CamModel model, FloatTensor input, List<String> layers,
+      List<Target> targets) {
     this.model = Objects.requireNonNull(model, "model");
     this.input = Objects.requireNonNull(input, "input");
     this.layers = List.copyOf(layers);
-    this.seed = Objects.requireNonNull(seed, "seed");
-    this.run = run;
+    this.targets = List.copyOf(targets);
+    if (this.targets.size() != input.dim(0)) {
+      throw new InvalidInputException(this.targets.size() + " targets for a batch of "
+          + input.dim(0));
+    }
+    this.seed = ScoreSeed.of(this.targets);
   }
 
-  /** A context whose run is computed when a method first asks for it. */
+  /**
+   * A context whose run is computed when a method first asks for it.
+   *
+   * @param targets what row i explains; named classes resolved ({@link Target#resolve})
+   */
   public static CamContext of(CamModel model, FloatTensor input, List<String> layers,
-      ScoreSeed seed) {
-    return new CamContext(model, input, layers, seed, null);
+      List<Target> targets) {
+    return new CamContext(model, input, layers, targets);
   }
 
-  /** A context around a run already made for these layers. */
-  public static CamContext of(CamModel model, FloatTensor input, ScoreSeed seed,
-      GradientResult run) {
-    return new CamContext(model, input, run.layers(), seed, run);
+  /** A context where every row explains {@code target}. */
+  public static CamContext of(CamModel model, FloatTensor input, List<String> layers,
+      Target target) {
+    return of(model, input, layers, Collections.nCopies((int) input.dim(0), target));
   }
 
   public CamModel model() {
@@ -57,14 +75,15 @@ public final class CamContext {
     return layers;
   }
 
-  public ScoreSeed seed() {
-    return seed;
+  /** What each row explains. */
+  public List<Target> targets() {
+    return targets;
   }
 
   /** The shared forward+backward run over {@link #layers()}. */
   public synchronized GradientResult run() {
     if (run == null) {
-      run = model.forwardBackward(input, layers, seed);
+      run = model.forwardBackward(input, layers, targets);
     }
     return run;
   }
@@ -76,13 +95,37 @@ public final class CamContext {
 
   /** Per row the class explained, or -1 for a custom weighting of the scores. */
   public synchronized int[] explainedClasses() {
-    return run != null ? run.explainedClasses()
-        : CamModel.explainedClasses(seed, forward().scores());
+    return run != null ? run.explainedClasses() : seed.explainedClasses(forward().scores());
   }
 
   /** The pre-softmax scores [N, K], from the shared run or one forward run. */
   public synchronized FloatTensor scores() {
     return run != null ? run.scores() : forward().scores();
+  }
+
+  /**
+   * The value remembered under {@code key} for this context, computed on first use: work a
+   * method called once per layer does once per call (e.g. the guided-backprop map, augmented
+   * copies). Use a key only the method holds, such as the method itself.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized <T> T memo(Object key, Supplier<T> compute) {
+    Object value = memos.get(key);
+    if (value == null) {
+      value = Objects.requireNonNull(compute.get(), "memo value");
+      memos.put(key, value);
+    }
+    return (T) value;
+  }
+
+  /**
+   * The targets with "top" fixed to the class these scores [N, K] rank first per row: modified
+   * copies of the images then explain the originals' classes.
+   */
+  List<Target> targetsWithTopFixed(FloatTensor scores) {
+    int[] best = seed.explainedClasses(scores);
+    return IntStream.range(0, targets.size()).mapToObj(i -> targets.get(i).withTopAs(best[i]))
+        .toList();
   }
 
   private ForwardResult forward() {

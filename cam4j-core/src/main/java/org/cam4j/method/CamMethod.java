@@ -75,7 +75,7 @@ public abstract class CamMethod {
   }
 
   /** Per-image channel weights, row-major [N, C]. */
-  protected float[] channelWeights(FeatureMaps activations, FeatureMaps gradients) {
+  float[] channelWeights(FeatureMaps activations, FeatureMaps gradients) {
     throw new UnsupportedOperationException(name() + " does not weight channels by A and dA"
         + " alone: use rawMaps(CamContext, layer)");
   }

@@ -2,6 +2,7 @@ package org.cam4j.method;
 
 import org.cam4j.Cam4jException;
 import org.cam4j.UnsupportedModelException;
+import org.cam4j.internal.engine.ModelAccess;
 
 /**
  * CAM (Zhou et al. 2016) for networks whose layer feeds a global average pool and a linear
@@ -31,7 +32,7 @@ public final class ClassActivationMap extends ModelWeightedCam {
 
   private static LinearHead head(CamContext context, String layer) {
     try {
-      return LinearHead.find(context.model().graph(), layer,
+      return LinearHead.find(ModelAccess.graph(context.model()), layer,
           context.model().signature().score().name());
     } catch (UnsupportedModelException e) {
       throw new UnsupportedModelException(e.getMessage() + ". CAM needs that head: use gradcam,"

@@ -3,7 +3,7 @@ package org.cam4j.method;
 import org.cam4j.tensor.FloatTensor;
 
 /** A [N,C,h,w] tensor unpacked for the per-channel loops of the CAM methods. */
-public record FeatureMaps(float[] data, int n, int c, int h, int w) {
+record FeatureMaps(float[] data, int n, int c, int h, int w) {
   public static FeatureMaps of(FloatTensor t) {
     if (t.rank() != 4) {
       throw new IllegalArgumentException("expected a [N,C,h,w] feature map, got " + t);

@@ -1,6 +1,7 @@
 package org.cam4j.method;
 
 import org.cam4j.engine.GradientResult;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 
@@ -15,7 +16,6 @@ import org.cam4j.tensor.Layout;
 public final class GuidedGradCam extends CamMethod {
   private final GradCam gradCam = new GradCam();
   private final GuidedBackprop guided = new GuidedBackprop();
-  private final PerContext<FloatTensor> guidedMaps = new PerContext<>();
 
   @Override
   public String name() {
@@ -25,7 +25,7 @@ public final class GuidedGradCam extends CamMethod {
   /** Maps [N,H,W]; the guided-backprop part is computed once per context for all layers. */
   @Override
   public FloatTensor rawMaps(CamContext context, String layer) {
-    FloatTensor gb = guidedMaps.get(context, guided::inputMaps);
+    FloatTensor gb = context.memo(this, () -> guided.inputMaps(context));
     Layout layout = context.model().signature().layout();
     FloatTensor input = context.input();
     FloatTensor cam = MapOps.normalised(gradCam.rawMaps(context, layer),

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
-import org.cam4j.internal.autodiff.BackwardMode;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.engine.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -43,12 +44,13 @@ public final class IntegratedGradients extends InputAttribution {
   @Override
   FloatTensor inputMaps(CamContext context) {
     FloatTensor input = context.input();
-    ScoreSeed fixed = context.seed().withTopFixed(context.model().scores(input));
+    List<Target> fixed = context.targetsWithTopFixed(context.model().scores(input));
     long[] rowShape = input.row(0).shape();
     float[] b = baselineFor(rowShape);
     int n = (int) input.dim(0);
     List<FloatTensor> attributions = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       float[] x = input.row(i).toArray();
       List<FloatTensor> points = new ArrayList<>(steps + 1);
       for (int k = 0; k <= steps; k++) {
@@ -60,7 +62,7 @@ public final class IntegratedGradients extends InputAttribution {
         points.add(FloatTensor.of(rowShape, p));
       }
       FloatTensor grads = InputGradients.chunked(context.model(), FloatTensor.stack(points),
-          ScoreSeed.concat(Collections.nCopies(steps + 1, fixed.row(i))), BackwardMode.GRADIENT,
+          Collections.nCopies(steps + 1, fixed.get(i)), BackwardMode.GRADIENT,
           batchSize);
       attributions.add(FloatTensor.of(rowShape, attribution(x, b, grads)));
     }

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -15,7 +15,7 @@ public final class Saliency extends InputAttribution {
 
   @Override
   FloatTensor inputMaps(CamContext context) {
-    FloatTensor g = InputGradients.of(context.model(), context.input(), context.seed(),
+    FloatTensor g = InputGradients.of(context.model(), context.input(), context.targets(),
         BackwardMode.GRADIENT);
     return InputChannels.maxAbs(g, context.model().signature().layout());
   }

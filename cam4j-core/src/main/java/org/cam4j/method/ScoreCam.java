@@ -1,5 +1,6 @@
 package org.cam4j.method;
 
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
@@ -54,9 +55,13 @@ public final class ScoreCam extends ModelWeightedCam {
     ScoreMasks masks = new ScoreMasks(a, i, height, width);
     long[] shape = input.shape();
     float[] scores = new float[a.c()];
-    for (int start = 0; start < a.c(); start += batchSize) {
-      int count = Math.min(batchSize, a.c() - start);
-      float[] batch = new float[count * image.length];
+    // a short last chunk repeats its last masked input: every chunk has one shape, one session
+    int rows = Math.min(batchSize, a.c());
+    shape[0] = rows;
+    for (int start = 0; start < a.c(); start += rows) {
+      Cancellation.checkpoint();
+      int count = Math.min(rows, a.c() - start);
+      float[] batch = new float[rows * image.length];
       for (int j = 0; j < count; j++) {
         float[] mask = masks.mask(start + j);
         int offset = j * image.length;
@@ -65,7 +70,10 @@ public final class ScoreCam extends ModelWeightedCam {
           batch[offset + v] = image[v] * mask[pixel];
         }
       }
-      shape[0] = count;
+      for (int j = count; j < rows; j++) {
+        System.arraycopy(batch, (count - 1) * image.length, batch, j * image.length,
+            image.length);
+      }
       FloatTensor out = context.model().scores(FloatTensor.of(shape, batch));
       int k = (int) out.dim(1);
       for (int j = 0; j < count; j++) {

@@ -1,6 +1,6 @@
 package org.cam4j.method;
 
-import org.cam4j.image.AxisSampling;
+import org.cam4j.internal.image.AxisSampling;
 
 /**
  * Score-CAM's masks for one image, as pytorch-grad-cam makes them: each channel of A upsampled

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
-import org.cam4j.internal.autodiff.BackwardMode;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.engine.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -43,11 +44,12 @@ public final class SmoothGrad extends InputAttribution {
   @Override
   FloatTensor inputMaps(CamContext context) {
     FloatTensor input = context.input();
-    ScoreSeed fixed = context.seed().withTopFixed(context.model().scores(input));
+    List<Target> fixed = context.targetsWithTopFixed(context.model().scores(input));
     Random random = new Random(seed);
     int n = (int) input.dim(0);
     List<FloatTensor> means = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       float[] x = input.row(i).toArray();
       double sigma = noiseLevel * range(x);
       List<FloatTensor> copies = new ArrayList<>(samples);
@@ -59,7 +61,7 @@ public final class SmoothGrad extends InputAttribution {
         copies.add(FloatTensor.of(input.row(i).shape(), noisy));
       }
       FloatTensor grads = InputGradients.chunked(context.model(), FloatTensor.stack(copies),
-          ScoreSeed.concat(Collections.nCopies(samples, fixed.row(i))), BackwardMode.GRADIENT,
+          Collections.nCopies(samples, fixed.get(i)), BackwardMode.GRADIENT,
           batchSize);
       means.add(meanOfRows(grads));
     }

@@ -8,7 +8,7 @@ public final class XGradCam extends CamMethod {
   }
 
   @Override
-  protected float[] channelWeights(FeatureMaps a, FeatureMaps g) {
+  float[] channelWeights(FeatureMaps a, FeatureMaps g) {
     float[] w = new float[a.n() * a.c()];
     for (int i = 0; i < a.n(); i++) {
       for (int c = 0; c < a.c(); c++) {

@@ -8,7 +8,9 @@ import org.cam4j.tensor.Layout;
 
 /**
  * Collects perturbed images and scores them with the model {@code batchSize} at a time, writing
- * the log softmax probability of each image's class where the caller asked. Not thread-safe.
+ * the log softmax probability of each image's class where the caller asked. Once a full batch
+ * has run, a shorter last one is padded with copies of its last image, so every batch has one
+ * shape and reuses one session. Not thread-safe.
  */
 final class ProbabilityBatcher {
   private final CamModel model;
@@ -19,6 +21,7 @@ final class ProbabilityBatcher {
   private final double[][] sinks;
   private final int[] slots;
   private int count;
+  private boolean ranFullBatch;
 
   ProbabilityBatcher(CamModel model, ImageShape shape, int batchSize) {
     this.model = model;
@@ -50,9 +53,18 @@ final class ProbabilityBatcher {
       return;
     }
     int n = shape.values();
-    float[] batch = count == batchSize ? pending : Arrays.copyOf(pending, count * n);
-    FloatTensor scores = model.scores(FloatTensor.of(batchShape(count), batch));
-    int k = scores.size() / count;
+    int rows = count;
+    if (count == batchSize) {
+      ranFullBatch = true;
+    } else if (ranFullBatch) {
+      for (int r = count; r < batchSize; r++) {
+        System.arraycopy(pending, (count - 1) * n, pending, r * n, n);
+      }
+      rows = batchSize;
+    }
+    float[] batch = rows == batchSize ? pending : Arrays.copyOf(pending, rows * n);
+    FloatTensor scores = model.scores(FloatTensor.of(batchShape(rows), batch));
+    int k = scores.size() / rows;
     for (int r = 0; r < count; r++) {
       if (classes[r] >= k) {
         throw new InvalidInputException("class " + classes[r] + " is out of range: the model"

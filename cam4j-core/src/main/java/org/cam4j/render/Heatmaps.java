@@ -1,9 +1,9 @@
 package org.cam4j.render;
 
 import java.util.List;
-import org.cam4j.image.AxisSampling;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
+import org.cam4j.internal.image.AxisSampling;
 
 /** Brings a map to another size, or back onto the photo the network input was made from. */
 public final class Heatmaps {

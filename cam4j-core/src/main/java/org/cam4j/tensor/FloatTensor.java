@@ -59,6 +59,37 @@ public final class FloatTensor {
     return data[flatIndex];
   }
 
+  /** The flat index of the first NaN or infinite value, or -1 when all values are finite. */
+  public int firstNonFinite() {
+    for (int i = 0; i < data.length; i++) {
+      if (!Float.isFinite(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * This tensor when all its values are finite.
+   *
+   * @param what names the tensor in the message, e.g. "the input tensor"
+   * @throws NonFiniteValueException naming the first NaN or infinity and its index per axis
+   */
+  public FloatTensor requireFinite(String what) {
+    int flat = firstNonFinite();
+    if (flat >= 0) {
+      long[] index = new long[shape.length];
+      long rest = flat;
+      for (int axis = shape.length - 1; axis >= 0; axis--) {
+        index[axis] = rest % shape[axis];
+        rest /= shape[axis];
+      }
+      throw new NonFiniteValueException("non-finite value " + data[flat] + " at index "
+          + Arrays.toString(index) + " of " + what);
+    }
+    return this;
+  }
+
   /** A copy of the values. */
   public float[] toArray() {
     return data.clone();

@@ -5,83 +5,134 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.cam4j.InvalidInputException;
+import java.util.Arrays;
 import org.cam4j.ResourceUnavailableException;
 
-/** Reads and writes NumPy {@code .npy} files holding little-endian float32 (format 1.0). */
+/**
+ * Reads and writes NumPy {@code .npy} files holding little-endian float32 (formats 1.0 to 3.0
+ * read, 1.0 written). Every field of a file read is checked before its data is touched: a
+ * broken file is refused with a {@link NpyFormatException} that names it and the problem.
+ */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");
-  private static final Pattern ORDER = Pattern.compile("'fortran_order':\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+  /** Magic, two version bytes and the shortest (format 1.0, two byte) header length. */
+  private static final int PREAMBLE = MAGIC.length + 4;
+  /** Java arrays hold at most this many bytes (a few below Integer.MAX_VALUE). */
+  private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
   private Npy() {
   }
 
-  /** Reads a float32 {@code .npy} file (little-endian {@code <f4}, C order). */
+  /**
+   * Reads a float32 {@code .npy} file.
+   *
+   * @throws NpyFormatException when the path is not a regular file (a folder, a FIFO, a device)
+   *     or its contents are not a float32 {@code .npy} cam4j can read
+   * @throws ResourceUnavailableException when the file cannot be read
+   */
   public static FloatTensor read(Path path) {
+    if (!Files.exists(path)) {
+      throw new NpyFormatException(path + ": no such file");
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new NpyFormatException(path + " is not a regular file (a folder, pipe or device)");
+    }
     byte[] bytes;
     try {
+      long size = Files.size(path);
+      if (size > MAX_BYTES) {
+        throw new NpyFormatException(path + " is too large: " + size + " bytes, at most "
+            + MAX_BYTES + " can be read");
+      }
       bytes = Files.readAllBytes(path);
+    } catch (AccessDeniedException e) {
+      throw new ResourceUnavailableException("cannot read " + path + ": permission denied", e);
     } catch (IOException e) {
       throw new ResourceUnavailableException("cannot read " + path + ": " + e.getMessage(), e);
     }
     return parse(bytes, path.toString());
   }
 
-  /** Parses the bytes of a float32 {@code .npy} file; {@code what} names it in error messages. */
+  /**
+   * Parses the bytes of a float32 {@code .npy} file; {@code what} names it in error messages.
+   *
+   * @throws NpyFormatException when the bytes are not a float32 {@code .npy} cam4j can read
+   */
   public static FloatTensor parse(byte[] bytes, String what) {
+    if (bytes.length < PREAMBLE || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0,
+        MAGIC.length)) {
+      throw bad(what, "is not a .npy file (no \\x93NUMPY magic)");
+    }
+    int major = bytes[MAGIC.length];
+    int minor = bytes[MAGIC.length + 1];
+    if (major < 1 || major > 3 || minor != 0) {
+      throw bad(what, "unsupported .npy format version " + major + "." + minor
+          + " (1.0, 2.0 and 3.0 are read)");
+    }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    for (byte m : MAGIC) {
-      if (b.remaining() == 0 || b.get() != m) {
-        throw new InvalidInputException(what + " is not a .npy file (bad magic)");
-      }
+    b.position(MAGIC.length + 2);
+    if (major > 1 && b.remaining() < 4) {
+      throw bad(what, "the file ends inside the header length");
     }
-    int major = b.get();
-    b.get();
-    int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
-    String header = new String(bytes, b.position(), headerLen, StandardCharsets.ISO_8859_1);
-    b.position(b.position() + headerLen);
-    String descr = find(DESCR, header, what);
-    if (!descr.equals("<f4") && !descr.equals("|f4")) {
-      throw new InvalidInputException(what + " holds " + descr
-          + "; cam4j reads float32 ('<f4') .npy files");
+    long headerLength = major == 1 ? Short.toUnsignedInt(b.getShort())
+        : Integer.toUnsignedLong(b.getInt());
+    if (headerLength > b.remaining()) {
+      throw bad(what, "the header claims " + headerLength + " bytes but only " + b.remaining()
+          + " follow");
     }
-    if (find(ORDER, header, what).equals("True")) {
-      throw new InvalidInputException(what + " is in Fortran order; save it C-contiguous");
+    String text = new String(bytes, b.position(), (int) headerLength,
+        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    b.position(b.position() + (int) headerLength);
+    NpyHeader header;
+    try {
+      header = NpyHeader.parse(text);
+    } catch (NpyHeader.SyntaxError e) {
+      throw bad(what, "malformed header (" + e.getMessage() + "): " + oneLine(text));
     }
-    List<Long> dims = new ArrayList<>();
-    for (String d : find(SHAPE, header, what).split(",")) {
-      if (!d.isBlank()) {
-        dims.add(Long.parseLong(d.trim()));
-      }
+    if (!header.descr().equals("<f4") && !header.descr().equals("|f4")) {
+      throw bad(what, "holds '" + oneLine(header.descr()) + "' values; cam4j reads float32"
+          + " ('<f4') .npy files");
     }
-    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    long n = 1;
+    if (header.fortranOrder()) {
+      throw bad(what, "is in Fortran order; save it C-contiguous");
+    }
+    long[] shape = header.shape();
+    long count = 1;
     for (long d : shape) {
-      n *= d;
+      count = d == 0 || count <= MAX_BYTES / Float.BYTES / d ? count * d : -1;
+      if (count < 0) {
+        throw bad(what, "shape " + Arrays.toString(shape) + " is too large (over "
+            + MAX_BYTES / Float.BYTES + " values)");
+      }
     }
-    if (b.remaining() < n * 4) {
-      throw new InvalidInputException(what + " is truncated: shape needs " + n * 4 + " bytes, has "
-          + b.remaining());
+    if (b.remaining() != count * Float.BYTES) {
+      throw bad(what, "shape " + Arrays.toString(shape) + " needs " + count * Float.BYTES
+          + " bytes of data, the file has " + b.remaining()
+          + (b.remaining() < count * Float.BYTES ? " (truncated?)" : ""));
     }
-    float[] data = new float[(int) n];
+    float[] data = new float[(int) count];
     b.asFloatBuffer().get(data);
-    return FloatTensor.of(shape, data);
+    return FloatTensor.wrap(shape, data);
   }
 
-  private static String find(Pattern p, String header, String what) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw new InvalidInputException(what + " has a malformed .npy header: " + header.trim());
+  private static NpyFormatException bad(String what, String problem) {
+    String joiner = problem.startsWith("is ") || problem.startsWith("holds ") ? " " : ": ";
+    return new NpyFormatException(what + joiner + problem);
+  }
+
+  /** Header text for a one-line message: control characters shown as escapes, length capped. */
+  private static String oneLine(String text) {
+    StringBuilder out = new StringBuilder();
+    for (char c : text.strip().toCharArray()) {
+      out.append(c < 0x20 || c == 0x7F ? String.format("\\x%02x", (int) c) : c);
+      if (out.length() > 120) {
+        return out.append("...").toString();
+      }
     }
-    return m.group(1);
+    return out.toString();
   }
 
   /** Serialises a tensor as a version 1.0 float32 .npy file. */
@@ -104,9 +155,7 @@ public final class Npy {
     return b.array();
   }
 
-  /**
-   * Writes {@code t} as a float32 {@code .npy} (format 1.0, {@code <f4}, C order) to {@code out}.
-   */
+  /** Writes {@link #toBytes} of {@code t} to {@code out}. */
   public static void write(FloatTensor t, OutputStream out) throws IOException {
     out.write(toBytes(t));
   }

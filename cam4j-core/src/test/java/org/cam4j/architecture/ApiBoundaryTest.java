@@ -75,6 +75,28 @@ class ApiBoundaryTest {
         internal.toString());
   }
 
+  /**
+   * The command line is a client of the public API: its sources import nothing from
+   * {@code org.cam4j.internal} (read from the sibling module's sources; tests run in the module
+   * folder).
+   */
+  @Test
+  void theCommandLineUsesOnlyThePublicApi() throws IOException {
+    Path sources = Path.of("..", "cam4j-cli", "src", "main", "java");
+    assertTrue(Files.isDirectory(sources), sources.toAbsolutePath().toString());
+    List<String> internal = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.startsWith("import") && line.contains("org.cam4j.internal.")) {
+            internal.add(sources.relativize(f) + ": " + line);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), internal);
+  }
+
   private static void checkExecutable(String where, Executable e, List<String> leaks) {
     for (Type p : e.getGenericParameterTypes()) {
       check(where + " takes", p, leaks);

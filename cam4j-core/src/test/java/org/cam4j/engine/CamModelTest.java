@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.cam4j.SharedData;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.Targets;
+import org.cam4j.method.CamContext;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class CamModelTest {
     FloatTensor batch = FloatTensor.stack(List.of(x.row(0),
         FloatTensor.of(x.shape(), flipped).row(0)));
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
-      GradientResult both = m.forwardBackward(batch, List.of(LAYER4), ScoreSeed.classes(467, 10));
+      GradientResult both = m.forwardBackward(batch, List.of(LAYER4), Targets.classes(467, 10));
       GradientResult second = m.forwardBackward(FloatTensor.stack(List.of(batch.row(1))),
-          List.of(LAYER4), ScoreSeed.classes(10));
+          List.of(LAYER4), Targets.classes(10));
       assertArrayEquals(new int[] {467, 10}, both.explainedClasses());
       assertArrayEquals(new long[] {2, 512, 7, 7}, both.gradient(LAYER4).shape());
       FloatTensor g1 = both.gradient(LAYER4).row(1);
@@ -42,11 +43,11 @@ class CamModelTest {
     FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
     String layer3 = "/layer3/layer3.1/relu_1/Relu_output_0";
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
-      GradientResult both = m.forwardBackward(x, List.of(LAYER4, layer3), ScoreSeed.topClass(1));
+      GradientResult both = m.forwardBackward(x, List.of(LAYER4, layer3), Targets.top(1));
       int sessions = m.sessionsCreated();
       for (int i = 0; i < 3; i++) {
         GradientResult again = m.forwardBackward(x, List.of(layer3, LAYER4),
-            ScoreSeed.topClass(1));
+            Targets.top(1));
         assertEquals(both.gradient(layer3).get(17), again.gradient(layer3).get(17));
       }
       assertEquals(sessions, m.sessionsCreated());
@@ -65,9 +66,9 @@ class CamModelTest {
         FloatTensor.of(x.shape(), flipped).row(0)));
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
       ForwardResult f = m.forward(batch, List.of(LAYER4, "input"));
-      GradientResult g = m.forwardBackward(batch, List.of(LAYER4), ScoreSeed.topClass(2));
+      GradientResult g = m.forwardBackward(batch, List.of(LAYER4), Targets.top(2));
       assertArrayEquals(g.explainedClasses(),
-          CamModel.explainedClasses(ScoreSeed.topClass(2), f.scores()));
+          CamContext.of(m, batch, List.of(LAYER4), Targets.top(2)).explainedClasses());
       assertArrayEquals(new long[] {2, 1000}, f.scores().shape());
       // two ONNX Runtime graphs over the same weights: sums may be fused or ordered differently
       assertClose(g.scores(), f.scores(), 1e-5);

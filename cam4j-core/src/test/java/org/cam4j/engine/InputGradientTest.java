@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.FiniteDifferences;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
-import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.engine.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class InputGradientTest {
     FloatTensor x = TinyCnn.input(tiny, 2, 1);
     try (CamModel m = TinyCnn.load(tiny)) {
       String input = m.signature().inputName();
-      GradientResult r = m.forwardBackward(x, List.of(input, "a1"), ScoreSeed.classes(1, 3));
+      GradientResult r = m.forwardBackward(x, List.of(input, "a1"), Targets.classes(1, 3));
       FiniteDifferences.assertRelativeError(
           FiniteDifferences.gradient(m, x, FiniteDifferences.logits(1, 3), STEP),
           r.gradient(input), TOLERANCE, "d logit / d input, batch of 2");
@@ -51,9 +52,9 @@ class InputGradientTest {
     }
     try (CamModel a = TinyCnn.load(nchw); CamModel b = TinyCnn.load(nhwc)) {
       assertEquals(Layout.NHWC, b.signature().layout());
-      FloatTensor ga = a.forwardBackward(x, List.of("x"), ScoreSeed.classes(2)).gradient("x");
+      FloatTensor ga = a.forwardBackward(x, List.of("x"), Targets.classes(2)).gradient("x");
       FloatTensor gb = b.forwardBackward(FloatTensor.of(new long[] {1, s, s, c}, t),
-          List.of("x"), ScoreSeed.classes(2)).gradient("x");
+          List.of("x"), Targets.classes(2)).gradient("x");
       for (int ch = 0; ch < c; ch++) {
         for (int p = 0; p < s * s; p++) {
           float expected = ga.get(ch * s * s + p);
@@ -68,7 +69,7 @@ class InputGradientTest {
     TinyModel tiny = TinyCnn.relu();
     FloatTensor x = TinyCnn.input(tiny, 1, 3);
     try (CamModel m = TinyCnn.load(tiny)) {
-      ScoreSeed seed = ScoreSeed.classes(0);
+      List<Target> seed = Targets.classes(0);
       FloatTensor plain = m.forwardBackward(x, List.of("x"), seed).gradient("x");
       FloatTensor guided = m.forwardBackward(x, List.of("x"), seed, BackwardMode.GUIDED)
           .gradient("x");

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.cam4j.SharedData;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.Targets;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.method.CamMethod;
-import org.cam4j.method.MapOps;
 import org.cam4j.method.Methods;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -89,7 +89,7 @@ public class ReferenceParityTest {
     Path dir = SharedData.path(refDir);
     FloatTensor input = Npy.read(SharedData.path(inputFile));
     try (CamModel m = CamModel.load(SharedData.path(model))) {
-      GradientResult r = m.forwardBackward(input, List.of(layer), ScoreSeed.classes(cls));
+      GradientResult r = m.forwardBackward(input, List.of(layer), Targets.classes(cls));
       assertEquals(cls, r.explainedClasses()[0]);
       StringBuilder report = new StringBuilder(refDir);
       if (Files.exists(dir.resolve("activations.npy"))) {

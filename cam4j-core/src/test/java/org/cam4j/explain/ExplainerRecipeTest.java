@@ -19,11 +19,10 @@ import javax.imageio.ImageIO;
 import org.cam4j.ResourceUnavailableException;
 import org.cam4j.SharedData;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.io.Sha256;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.labels.Prediction;
 import org.cam4j.method.GradCam;
-import org.cam4j.method.MapOps;
 import org.cam4j.render.Colormap;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
@@ -142,7 +141,7 @@ class ExplainerRecipeTest {
     FloatTensor raw = new GradCam().rawMaps(explainer.model().forwardBackward(
         explainer.preprocessing().prepare(explainer.imageLoader().load(CAT),
             explainer.model().signature().layout(), 224, 224).tensor(),
-        List.of(layer), org.cam4j.internal.engine.ScoreSeed.classes(286)), layer);
+        List.of(layer), Target.index(286)), layer);
     assertArrayEquals(raw.row(0).toArray(), cat.rawMap(layer).toArray(), 1e-6f);
     Heatmap layerMap = Heatmap.of(MapOps.reluOverMax(raw));
     assertArrayEquals(layerMap.values(), cat.layerMap(layer).values(), 0f);
@@ -245,7 +244,7 @@ class ExplainerRecipeTest {
   @Test
   void namedClassAndAllLayers(@TempDir Path dir) throws Exception {
     Explanation tabby = explainer.explain(CAT, ExplainOptions.builder()
-        .target(ClassChoice.parse("tabby")).allLayers(true).build());
+        .target(Target.parse("tabby")).allLayers(true).build());
     assertEquals(282, tabby.target().index());
     assertEquals(11, tabby.layers().size(), "10 residual blocks and the last conv block");
     assertEquals("MobilenetV2/Conv_1/Relu6", tabby.layers().get(10));

@@ -22,17 +22,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.engine.Target;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.OperatorSetIdProto;
 import org.cam4j.internal.onnx.StringStringEntryProto;
 import org.cam4j.internal.onnx.TensorProto;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.internal.onnx.ValueInfoProto;
-import org.cam4j.method.MapOps;
 import org.cam4j.method.Methods;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class CamExportTest {
     FloatTensor x = FloatTensor.of(new long[] {2, 3, 8, 8}, gaussian(new Random(9), 384));
     Map<String, Object> out = runPlain(exported.bytes(), x, null);
     try (CamModel model = CamModel.load(source)) {
-      GradientResult run = model.forwardBackward(x, List.of("layer"), Target.top().seed(2));
+      GradientResult run = model.forwardBackward(x, List.of("layer"), Target.top());
       FloatTensor raw = Methods.byName(method).rawMaps(run, "layer");
       assertTrue(maxAbs(raw.toArray()) > 0, "an all-zero map would test nothing");
       assertArrayEquals(new long[] {run.explainedClasses()[0], run.explainedClasses()[1]},
@@ -141,7 +142,7 @@ class CamExportTest {
     Map<String, Object> out = runPlain(bytes, x, null);
     try (CamModel model = CamModel.load(source)) {
       Target top = score.equals("softmax") ? Target.top().probability() : Target.top().negated();
-      GradientResult run = model.forwardBackward(x, List.of("layer"), top.seed(1));
+      GradientResult run = model.forwardBackward(x, List.of("layer"), top);
       FloatTensor raw = Methods.byName("gradcam").rawMaps(run, "layer");
       assertClose(raw.toArray(), (float[]) out.get("cam_raw"), score);
     }
@@ -153,7 +154,7 @@ class CamExportTest {
     ModelGraph exported = ModelGraph.parse(CamExport.builder(source).build().export().bytes());
     assertEquals(List.of("probabilities", "class", "cam_raw", "cam"),
         exported.outputs().stream().map(ValueInfoProto::getName).toList());
-    ModelSignature signature = ModelSignature.of(exported);
+    ModelSignature signature = SignatureDiscovery.signature(exported);
     assertEquals("x", signature.inputName());
     assertEquals("logits", signature.score().name(), "the Softmax input, as in the source");
   }
@@ -196,7 +197,7 @@ class CamExportTest {
       for (int c = 0; c < CLASSES; c++) {
         Map<String, Object> out = runPlain(required.toByteArray(), x, new long[] {c});
         assertArrayEquals(new long[] {c}, (long[]) out.get("class"));
-        GradientResult run = model.forwardBackward(x, List.of("layer"), Target.logit(c).seed(1));
+        GradientResult run = model.forwardBackward(x, List.of("layer"), Target.index(c));
         assertClose(Methods.byName("gradcam").rawMaps(run, "layer").toArray(),
             (float[]) out.get("cam_raw"), "class " + c);
       }

@@ -53,6 +53,29 @@ class LayerDiscoveryTest {
     }
   }
 
+  /** The classifier's Transpose -> LayerNorm on the pooled [1,1,1,256] vector is no map. */
+  @Test
+  void convNextDefaultsToTheLastStageBeforeGlobalPooling() {
+    try (CamModel m = CamModel.load(SharedData.path("models/random/convnext_tiny_random.onnx"))) {
+      LayerCatalog layers = m.layers();
+      assertEquals("onnx::GlobalAveragePool_268", layers.defaultLayer().name());
+      assertArrayEquals(new long[] {1, 256, 7, 7}, layers.defaultLayer().shape());
+      assertTrue(layers.candidates().stream().noneMatch(l -> l.name().contains("classifier")),
+          layers.candidates().toString());
+    }
+  }
+
+  /** Squeeze-excitation pools inside every block: the maps after its gating Mul stay. */
+  @Test
+  void efficientNetKeepsTheMapsAfterSqueezeExcitation() {
+    try (CamModel m = CamModel.load(SharedData.path("models/random/efficientnet_b0_random.onnx"))) {
+      LayerCatalog layers = m.layers();
+      assertEquals("/features/features.8/features.8.2/Mul_output_0", layers.defaultLayer().name());
+      List<String> names = layers.candidates().stream().map(LayerCatalog.Layer::name).toList();
+      assertTrue(names.contains("/features/features.5/features.5.2/Add_output_0"), names.toString());
+    }
+  }
+
   @Test
   void unknownLayerSuggestsTheFiveClosestNames() {
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {

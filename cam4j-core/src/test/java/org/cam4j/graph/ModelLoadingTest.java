@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -70,7 +71,7 @@ class ModelLoadingTest {
   void softmaxOutputIsExplainedThroughItsInput() {
     ModelGraph graph = ModelGraph.of(softmaxClassifier(Onnx.floatTensor("w",
         new long[] {2, 3, 1, 1}, WEIGHTS)));
-    ModelSignature s = ModelSignature.of(graph);
+    ModelSignature s = SignatureDiscovery.signature(graph);
     assertEquals("scores", s.score().name());
     assertTrue(s.score().description().startsWith("input of Softmax node 'prob'"));
     assertEquals(Layout.NCHW, s.layout());
@@ -81,7 +82,7 @@ class ModelLoadingTest {
     ModelProto m = softmaxClassifier(Onnx.floatTensor("w", new long[] {2, 3, 1, 1}, WEIGHTS));
     GraphProto g = m.getGraph().toBuilder().setInput(0,
         Onnx.floatValueInfo("image", new long[] {1, 8, 8, 3})).build();
-    ModelSignature s = ModelSignature.of(ModelGraph.of(m.toBuilder().setGraph(g).build()));
+    ModelSignature s = SignatureDiscovery.signature(ModelGraph.of(m.toBuilder().setGraph(g).build()));
     assertEquals(Layout.NHWC, s.layout());
     assertEquals(3, s.channels());
   }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.List;
 import java.util.Random;
 import org.cam4j.SharedData;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.explain.Target;
+import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class AblationCamTest {
     try (CamModel m = TinyNets.nchw()) {
       // batch size 3 over 4 channels: one full batch and a remainder of 1
       assertLinearShares(m, FloatTensor.of(new long[] {2, 3, 6, 6}, x), TinyNets.LAYER,
-          ScoreSeed.classes(1, 4), new AblationCam(3), 1e-6);
+          Targets.classes(1, 4), new AblationCam(3), 1e-6);
     }
   }
 
@@ -37,7 +39,7 @@ class AblationCamTest {
     FloatTensor cat = Npy.read(SharedData.path("reference/real_mobilenet_v2/cat.npy"));
     String layer = "MobilenetV2/Conv_1/Relu6";
     try (CamModel m = CamModel.load(SharedData.path("models/mobilenet_v2_1.0_224_dequant.onnx"))) {
-      assertLinearShares(m, cat, layer, ScoreSeed.classes(286), new AblationCam(), 1e-6);
+      assertLinearShares(m, cat, layer, Targets.classes(286), new AblationCam(), 1e-6);
       assertFalse(m.head(layer).batches(), "its Reshape to [1, 1001] takes no batch");
     }
   }
@@ -47,7 +49,7 @@ class AblationCamTest {
     FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
     String layer = "/layer4/layer4.1/relu/Relu_output_0";
     try (CamModel m = CamModel.load(SharedData.path("models/random/resnet18_random.onnx"))) {
-      CamContext c = CamContext.of(m, x, List.of(layer), ScoreSeed.classes(467));
+      CamContext c = CamContext.of(m, x, List.of(layer), Targets.classes(467));
       FeatureMaps a = FeatureMaps.of(c.activations(layer));
       float[] big = new AblationCam(100).weights(c, layer, a);
       float[] small = new AblationCam(7).weights(c, layer, a);
@@ -67,11 +69,11 @@ class AblationCamTest {
    * a difference of two float32 scores, a few ulps of y, divided by y.
    */
   private static void assertLinearShares(CamModel m, FloatTensor input, String layer,
-      ScoreSeed seed, AblationCam method, double tolerance) {
+      List<Target> seed, AblationCam method, double tolerance) {
     CamContext c = CamContext.of(m, input, List.of(layer), seed);
     FeatureMaps a = FeatureMaps.of(c.activations(layer));
     float[] weights = method.weights(c, layer, a);
-    LinearHead head = LinearHead.find(m.graph(), layer, m.signature().score().name());
+    LinearHead head = LinearHead.find(ModelAccess.graph(m), layer, m.signature().score().name());
     FloatTensor scores = m.scores(input);
     int[] classes = c.explainedClasses();
     int k = (int) scores.dim(1);

@@ -1,13 +1,14 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.MapOps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
 import org.cam4j.engine.CamModel;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +29,7 @@ class AugSmoothTest {
     FloatTensor x = mirrorSymmetric(TinyCnn.input(tiny, 2, 51));
     try (CamModel m = TinyCnn.load(tiny)) {
       CamMethod plain = Methods.byName(name);
-      CamContext context = CamContext.of(m, x, List.of(layer), ScoreSeed.classes(0, 2));
+      CamContext context = CamContext.of(m, x, List.of(layer), Targets.classes(0, 2));
       float[] expected = plain.rawMaps(context, layer).toArray();
       int area = expected.length / 2;
       for (int i = 0; i < 2; i++) {
@@ -62,11 +63,11 @@ class AugSmoothTest {
     try (CamModel m = TinyCnn.load(tiny)) {
       AugSmooth flipOnly = AugSmooth.builder(Methods.byName(name)).factors(1f).build();
       FloatTensor map = flipOnly.rawMaps(CamContext.of(m, x, List.of(layer),
-          ScoreSeed.classes(4)), layer);
+          Targets.classes(4)), layer);
       FloatTensor ofMirror = flipOnly.rawMaps(CamContext.of(m, mirrored(x), List.of(layer),
-          ScoreSeed.classes(4)), layer);
+          Targets.classes(4)), layer);
       FloatTensor plain = Methods.byName(name).rawMaps(CamContext.of(m, x, List.of(layer),
-          ScoreSeed.classes(4)), layer);
+          Targets.classes(4)), layer);
       int h = (int) map.dim(1);
       int w = (int) map.dim(2);
       float asymmetry = 0;

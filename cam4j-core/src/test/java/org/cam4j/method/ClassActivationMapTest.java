@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.Cam4jException;
 import org.cam4j.SharedData;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.AttributeProto;
@@ -124,7 +124,7 @@ class ClassActivationMapTest {
   }
 
   private static CamContext context(CamModel m, FloatTensor x, String layer) {
-    return CamContext.of(m, x, List.of(layer), ScoreSeed.topClass(1));
+    return CamContext.of(m, x, List.of(layer), Targets.top(1));
   }
 
   /** Asserts actual = factor * expected within {@code relative} of actual's max. */

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cam4j.SharedData;
+import org.cam4j.Targets;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.internal.autodiff.BackwardMode;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.explain.Target;
+import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -23,12 +25,12 @@ class GuidedBackpropRealModelTest {
   void relu6OfAnExportedMobileNetIsGuided() {
     FloatTensor x = Npy.read(SharedData.path("reference/input.npy"));
     try (CamModel m = CamModel.load(SharedData.path("models/random/mobilenet_v2_random.onnx"))) {
-      List<NodeProto> clips = m.graph().nodes().stream()
+      List<NodeProto> clips = ModelAccess.graph(m).nodes().stream()
           .filter(n -> n.getOpType().equals("Clip")).toList();
       String beforeLastClip = clips.get(clips.size() - 1).getInput(0);
       String input = m.signature().inputName();
       List<String> layers = List.of(beforeLastClip, input);
-      ScoreSeed seed = ScoreSeed.classes(7);
+      List<Target> seed = Targets.classes(7);
       GradientResult guided = m.forwardBackward(x, layers, seed, BackwardMode.GUIDED);
       GradientResult plain = m.forwardBackward(x, layers, seed);
       assertTrue(count(guided.gradient(beforeLastClip), -1) == 0

@@ -1,16 +1,18 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.MapOps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.internal.autodiff.BackwardMode;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +28,7 @@ class GuidedGradCamTest {
     TinyModel tiny = TinyCnn.relu();
     FloatTensor x = TinyCnn.input(tiny, 2, 41);
     try (CamModel m = TinyCnn.load(tiny)) {
-      ScoreSeed seed = ScoreSeed.classes(1, 3);
+      List<Target> seed = Targets.classes(1, 3);
       CamContext context = CamContext.of(m, x, List.of("a2"), seed);
       CamMethod method = Methods.byName("guided-gradcam");
       assertTrue(method.usesLayer());

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
 import org.cam4j.engine.CamModel;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class IntegratedGradientsTest {
     int[] classes = {1, 4};
     try (CamModel m = TinyCnn.load(tiny)) {
       FloatTensor zeros = FloatTensor.of(x.shape(), new float[x.size()]);
-      ScoreSeed seed = ScoreSeed.classes(classes);
+      List<Target> seed = Targets.classes(classes);
       double[] coarse = completenessErrors(m, x, IntegratedGradients.builder().steps(32),
           seed, zeros, classes, "tanh, zeros, 32 steps");
       double[] fine = completenessErrors(m, x, IntegratedGradients.builder().steps(64),
@@ -59,7 +60,7 @@ class IntegratedGradientsTest {
         top = scores.get(k) > scores.get(top) ? k : top;
       }
       double error = completenessErrors(m, x,
-          IntegratedGradients.builder().steps(512).baseline(baseline), ScoreSeed.topClass(1),
+          IntegratedGradients.builder().steps(512).baseline(baseline), Targets.top(1),
           baseline, new int[] {top}, "relu, baseline -0.5, top class, 512 steps")[0];
       assertTrue(error <= TOLERANCE, "completeness off by " + error);
     }
@@ -70,7 +71,7 @@ class IntegratedGradientsTest {
    * explains classes[i] and {@code baselines} holds the baseline of each row.
    */
   private static double[] completenessErrors(CamModel m, FloatTensor x,
-      IntegratedGradients.Builder method, ScoreSeed seed, FloatTensor baselines, int[] classes,
+      IntegratedGradients.Builder method, List<Target> seed, FloatTensor baselines, int[] classes,
       String label) {
     FloatTensor map = method.batchSize(32).build()
         .rawMaps(CamContext.of(m, x, List.of("a2"), seed), "a2");

@@ -1,14 +1,15 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.MapOps;
 import static org.cam4j.engine.ReferenceParityTest.check;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.cam4j.SharedData;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.ReferenceParityTest;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +79,7 @@ class PerturbationParityTest {
     String name = method.name();
     try (CamModel m = CamModel.load(SharedData.path(model))) {
       CamContext context = CamContext.of(m, Npy.read(SharedData.path(input)), List.of(layer),
-          ScoreSeed.classes(cls));
+          Targets.classes(cls));
       FeatureMaps a = FeatureMaps.of(context.activations(layer));
       long start = System.nanoTime();
       float[] weights = method.weights(context, layer, a);

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.cam4j.FiniteDifferences;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class SaliencyTest {
     TinyModel tiny = TinyCnn.smooth();
     FloatTensor x = TinyCnn.input(tiny, 2, 11);
     try (CamModel m = TinyCnn.load(tiny)) {
-      CamContext context = CamContext.of(m, x, List.of("a2"), ScoreSeed.classes(0, 2));
+      CamContext context = CamContext.of(m, x, List.of("a2"), Targets.classes(0, 2));
       FloatTensor map = new Saliency().rawMaps(context, "a2");
       assertArrayEquals(new long[] {2, TinyCnn.SIZE, TinyCnn.SIZE}, map.shape());
       double[] fd = FiniteDifferences.gradient(m, x, FiniteDifferences.logits(0, 2), STEP);
@@ -57,9 +57,9 @@ class SaliencyTest {
     }
     try (CamModel a = TinyCnn.load(nchw); CamModel b = TinyCnn.load(TinyCnn.smoothNhwc())) {
       FloatTensor ma = new Saliency().rawMaps(CamContext.of(a, x, List.of("a1"),
-          ScoreSeed.topClass(1)), "a1");
+          Targets.top(1)), "a1");
       FloatTensor mb = new Saliency().rawMaps(CamContext.of(b,
-          FloatTensor.of(new long[] {1, s, s, c}, t), List.of("a1"), ScoreSeed.topClass(1)), "a1");
+          FloatTensor.of(new long[] {1, s, s, c}, t), List.of("a1"), Targets.top(1)), "a1");
       for (int i = 0; i < ma.size(); i++) {
         assertEquals(ma.get(i), mb.get(i), 1e-6f * (1 + ma.get(i)));
       }

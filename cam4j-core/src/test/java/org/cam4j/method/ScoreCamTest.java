@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Targets;
 import org.cam4j.engine.CamModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +55,30 @@ class ScoreCamTest {
   }
 
   private static float[] weights(ScoreCam method, CamModel model, FloatTensor input) {
-    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), ScoreSeed.classes(1, 4));
+    CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), Targets.classes(1, 4));
     FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
     return method.weights(c, TinyNets.LAYER, a);
+  }
+
+  @Test
+  void aShortLastChunkIsPaddedSoOneSessionServesEveryChunk() {
+    Random rnd = new Random(5);
+    float[] x = new float[2 * 3 * 6 * 6];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    FloatTensor input = FloatTensor.of(new long[] {2, 3, 6, 6}, x);
+    try (CamModel chunked = TinyNets.nchw(); CamModel whole = TinyNets.nchw()) {
+      CamContext c = CamContext.of(chunked, input, List.of(TinyNets.LAYER),
+          Targets.classes(1, 4));
+      FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
+      int before = chunked.sessionsCreated();
+      // 4 channels in chunks of 3: the last chunk of 1 is padded to 3 rows
+      float[] padded = new ScoreCam(3).weights(c, TinyNets.LAYER, a);
+      assertEquals(before + 1, chunked.sessionsCreated(), "one [3, 3, 6, 6] session, both images");
+      // one chunk of all 4 channels: nothing padded; rows are independent, so the scores of the
+      // same masked inputs agree up to the summation order a batch size may change (1e-6)
+      assertArrayEquals(weights(new ScoreCam(4), whole, input), padded, 1e-6f);
+    }
   }
 }

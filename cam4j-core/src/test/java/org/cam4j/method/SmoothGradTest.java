@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.cam4j.Targets;
 import org.cam4j.TinyCnn;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Layout;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class SmoothGradTest {
     TinyModel tiny = TinyCnn.relu();
     FloatTensor x = TinyCnn.input(tiny, 2, 21);
     try (CamModel m = TinyCnn.load(tiny)) {
-      CamContext context = CamContext.of(m, x, LAYERS, ScoreSeed.topClass(2));
+      CamContext context = CamContext.of(m, x, LAYERS, Targets.top(2));
       FloatTensor saliency = new Saliency().rawMaps(context, "a2");
       FloatTensor smooth = SmoothGrad.builder().noiseLevel(0).samples(5).batchSize(2).build()
           .rawMaps(context, "a2");
@@ -60,7 +60,7 @@ class SmoothGradTest {
     int samples = 3;
     try (CamModel m = TinyCnn.load(tiny)) {
       FloatTensor map = SmoothGrad.builder().samples(samples).noiseLevel(0.2).seed(9).build()
-          .rawMaps(CamContext.of(m, x, LAYERS, ScoreSeed.classes(3)), "a2");
+          .rawMaps(CamContext.of(m, x, LAYERS, Targets.classes(3)), "a2");
       float[] v = x.toArray();
       float min = Float.POSITIVE_INFINITY;
       float max = Float.NEGATIVE_INFINITY;
@@ -77,7 +77,7 @@ class SmoothGradTest {
           noisy[j] = (float) (v[j] + sigma * random.nextGaussian());
         }
         GradientResult r = m.forwardBackward(FloatTensor.of(x.shape(), noisy), List.of("x"),
-            ScoreSeed.classes(3));
+            Targets.classes(3));
         for (int j = 0; j < v.length; j++) {
           mean[j] += r.gradient("x").get(j) / samples;
         }
@@ -91,6 +91,6 @@ class SmoothGradTest {
   }
 
   private static CamContext context(CamModel m, FloatTensor x) {
-    return CamContext.of(m, x, LAYERS, ScoreSeed.topClass(1));
+    return CamContext.of(m, x, LAYERS, Targets.top(1));
   }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Random;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -59,7 +58,7 @@ final class TinyNets {
     ModelProto p = ModelProto.newBuilder().setIrVersion(8)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
         .setGraph(g).build();
-    return CamModel.of(ModelGraph.of(p), EngineOptions.builder().intraOpThreads(1).build());
+    return CamModel.of(p.toByteArray(), EngineOptions.builder().intraOpThreads(1).build());
   }
 
   private static float[] uniform(Random rnd, int n) {

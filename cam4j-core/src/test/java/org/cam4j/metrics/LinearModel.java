@@ -3,7 +3,6 @@ package org.cam4j.metrics;
 import java.util.List;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
-import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -51,7 +50,7 @@ final class LinearModel {
     ModelProto proto = ModelProto.newBuilder().setIrVersion(8).setProducerName("cam4j-tests")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
         .setGraph(graph).build();
-    return CamModel.of(ModelGraph.of(proto), EngineOptions.builder().intraOpThreads(1).build());
+    return CamModel.of(proto.toByteArray(), EngineOptions.builder().intraOpThreads(1).build());
   }
 
   /** NCHW, one channel. */

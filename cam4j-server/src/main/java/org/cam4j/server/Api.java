@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.cam4j.Versions;
-import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
 import org.cam4j.graph.LayerCatalog;
@@ -35,10 +33,13 @@ final class Api {
   private final ServedModels models;
   private final WorkerPool pool;
   private final JobStore jobs;
+  private final MemoryBudget memory;
   private final ImageLoader loader;
 
-  Api(ServerConfig config, ServedModels models, WorkerPool pool, JobStore jobs) {
+  Api(ServerConfig config, ServedModels models, WorkerPool pool, JobStore jobs,
+      MemoryBudget memory) {
     this.config = config;
+    this.memory = memory;
     this.models = models;
     this.pool = pool;
     this.jobs = jobs;
@@ -53,6 +54,8 @@ final class Api {
     body.put("workers", config.workers());
     body.put("running", pool.running());
     body.put("waiting", pool.waiting());
+    body.put("uploading", pool.uploading());
+    body.put("memoryUsedBytes", memory.used());
     body.put("queueSize", config.queueSize());
     body.put("jobs", jobs.size());
     ObjectNode limits = body.putObject("limits");
@@ -61,6 +64,7 @@ final class Api {
     limits.put("maxSide", config.maxSide());
     limits.put("timeoutSeconds", config.timeout().toMillis() / 1000.0);
     limits.put("jobAfterSeconds", config.jobAfter().toMillis() / 1000.0);
+    limits.put("uploadTimeoutSeconds", config.uploadTimeout().toMillis() / 1000.0);
     limits.put("memoryBudgetBytes", config.memoryBudget());
     ObjectNode versions = body.putObject("versions");
     versions.put("cam4j", Versions.cam4j());
@@ -89,6 +93,7 @@ final class Api {
     body.set("methods", Payloads.strings(Methods.names()));
     body.put("defaultMethod", "gradcam");
     body.set("slowMethods", Payloads.strings(SLOW_METHODS));
+    body.set("inputMethods", Payloads.strings(ExplainRequest.inputMethods()));
     body.set("colormaps", Payloads.strings(Arrays.stream(Colormap.values())
         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()));
     json(ctx, 200, body);
@@ -136,14 +141,15 @@ final class Api {
   /** {@code POST /api/classify}: multipart image (+ model, top) to the top-k classes. */
   void classify(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
+    WorkerPool.Ticket ticket = pool.reserve(ctx.req().getContentLengthLong());
     try {
-      Form form = Form.read(ctx, config.maxUploadBytes());
+      Form form = Form.read(ctx, config);
       ServedModels.Entry m = models.require(form.param("model"));
       int top = form.integer("top", 5, 1, Math.min(ExplainRequest.MAX_TOP,
           m.explainer().labels().size()));
       byte[] image = form.image();
       String name = form.imageName();
+      ticket.enter("classify");
       CompletableFuture<byte[]> result = pool.submit(ticket, () -> Payloads.classification(
           m.id(), m.explainer().classify(decode(image, name), name, top)));
       ticket = null;
@@ -161,19 +167,20 @@ final class Api {
   }
 
   /**
-   * {@code POST /api/explain}: multipart image + method, layer, class, colormap, alpha, top,
-   * allLayers, async. Answers the explanation when it is ready within the job wait, else 202
+   * {@code POST /api/explain}: multipart image + method (or comma-separated methods, compared),
+   * layer, class, colormap, alpha, top, allLayers, async. Answers the explanation when it is ready within the job wait, else 202
    * with a job to poll.
    */
   void explain(Context ctx) {
     Form.checkDeclaredLength(ctx, config.maxUploadBytes());
-    WorkerPool.Ticket ticket = pool.admit(ctx.req().getContentLengthLong());
+    WorkerPool.Ticket ticket = pool.reserve(ctx.req().getContentLengthLong());
     try {
-      Form form = Form.read(ctx, config.maxUploadBytes());
+      Form form = Form.read(ctx, config);
       ServedModels.Entry m = models.require(form.param("model"));
       ExplainRequest request = ExplainRequest.parse(form, m.explainer());
       byte[] image = form.image();
       String name = form.imageName();
+      ticket.enter(request.kind());
       CompletableFuture<byte[]> result = pool.submit(ticket,
           () -> answer(m, decode(image, name), name, request));
       ticket = null;
@@ -200,12 +207,25 @@ final class Api {
     }
   }
 
+  /** {@code DELETE /api/jobs/{id}}: drops the job and stops its work; 204, or 404. */
+  void deleteJob(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!jobs.delete(id)) {
+      throw noJob(id);
+    }
+    ctx.attribute(ANSWERED, Boolean.TRUE);
+    ctx.status(204);
+  }
+
+  private ApiException noJob(String id) {
+    return ApiException.notFound("no job '" + Text.clip(id, 40) + "' (finished jobs are kept"
+        + " for " + config.jobTtl().toMinutes() + " minutes)", List.of());
+  }
+
   /** {@code GET /api/jobs/{id}}: 202 while running, then the explanation or its error. */
   void job(Context ctx) {
     String id = ctx.pathParam("id");
-    JobStore.Job job = jobs.get(id).orElseThrow(() -> ApiException.notFound("no job '"
-        + Text.clip(id, 40) + "' (finished jobs are kept for " + config.jobTtl().toMinutes()
-        + " minutes)", List.of()));
+    JobStore.Job job = jobs.get(id).orElseThrow(() -> noJob(id));
     if (!job.result().isDone()) {
       json(ctx, 202, Payloads.job(id, "running"));
       return;
@@ -220,7 +240,7 @@ final class Api {
     }
   }
 
-  /** One explanation, or, for several methods, each method's in turn (one after the other). */
+  /** One explanation, or, for several methods, each one's from a single shared run. */
   private static byte[] answer(ServedModels.Entry m, BufferedImage photo, String name,
       ExplainRequest request) {
     if (!request.comparison()) {
@@ -228,11 +248,7 @@ final class Api {
       return Payloads.explanation(m.id(), e, request.options().allLayers(),
           request.tileHeight());
     }
-    List<Explanation> all = new ArrayList<>();
-    for (ExplainOptions options : request.runs()) {
-      all.add(m.explainer().explain(photo, name, options));
-    }
-    return Payloads.comparison(m.id(), all);
+    return Payloads.comparison(m.id(), m.explainer().explainAll(photo, name, request.options()));
   }
 
   private BufferedImage decode(byte[] image, String name) {

@@ -31,6 +31,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, message, suggestions);
   }
 
+  /** 403: the request's Host or Origin is not one the server accepts. */
+  public static ApiException forbidden(String message) {
+    return new ApiException(403, message, List.of());
+  }
+
+  /** 408: the request body did not arrive within the upload timeout. */
+  public static ApiException uploadTimeout(String message) {
+    return new ApiException(408, message, List.of());
+  }
+
   public static ApiException notFound(String message, List<String> suggestions) {
     return new ApiException(404, message, suggestions);
   }
@@ -60,6 +70,14 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException internal(String message, Throwable cause) {
     return new ApiException(500, message, List.of(), 0, cause);
+  }
+
+  /** The same error with its message and suggestions passed through {@code edit}. */
+  ApiException redacted(java.util.function.UnaryOperator<String> edit) {
+    ApiException copy = new ApiException(status, edit.apply(getMessage()),
+        suggestions.stream().map(edit).toList(), retryAfterSeconds, getCause());
+    copy.setStackTrace(getStackTrace());
+    return copy;
   }
 
   public int status() {

@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 import org.eclipse.jetty.server.Connector;
@@ -37,15 +40,24 @@ public final class Cam4jServer implements AutoCloseable {
   private final ServerConfig config;
   private final ServedModels models;
   private final WorkerPool pool;
+  private final JobStore jobs;
+  private final ScheduledExecutorService sweeper;
   private final Javalin app;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Cam4jServer(ServerConfig config, ServedModels models) {
     this.config = config;
     this.models = models;
-    this.pool = new WorkerPool(config);
-    JobStore jobs = new JobStore(config.maxJobs(), config.jobTtl());
-    Api api = new Api(config, models, pool, jobs);
+    MemoryBudget memory = new MemoryBudget(config.memoryBudget());
+    this.pool = new WorkerPool(config, memory);
+    this.jobs = new JobStore(config.maxJobs(), config.jobTtl(), memory);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cam4j-job-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    Api api = new Api(config, models, pool, jobs, memory);
+    HostCheck hostCheck = new HostCheck(config);
     long cap = config.maxUploadBytes();
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
@@ -63,11 +75,13 @@ public final class Cam4jServer implements AutoCloseable {
         s.directory = WEB;
         s.location = Location.CLASSPATH;
       });
+      c.http.prefer405over404 = true;
       c.routes.before(ctx -> {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("Cache-Control", "no-store");
+        hostCheck.check(ctx.header("Host"), ctx.header("Origin"));
       });
       c.routes.get("/api/health", api::health);
       c.routes.get("/api/models", api::models);
@@ -76,21 +90,22 @@ public final class Cam4jServer implements AutoCloseable {
       c.routes.post("/api/classify", api::classify);
       c.routes.post("/api/explain", api::explain);
       c.routes.get("/api/jobs/{id}", api::job);
+      c.routes.delete("/api/jobs/{id}", api::deleteJob);
       c.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.getCause() != null) {
           // an error mapped inside a handler (e.g. from a worker): the answer hides the cause
           LOG.warn("{} {} failed", ctx.method(), ctx.path(), e.getCause());
         }
-        skipBody(ctx, cap);
-        Api.error(ctx, e);
+        skipBody(ctx, cap, e.status());
+        Api.error(ctx, e.redacted(models::redact));
       });
       c.routes.exception(Exception.class, (e, ctx) -> {
         ApiException api2 = Errors.toApi(e);
         if (api2.status() >= 500) {
           LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
         }
-        skipBody(ctx, cap);
-        Api.error(ctx, api2);
+        skipBody(ctx, cap, api2.status());
+        Api.error(ctx, api2.redacted(models::redact));
       });
       c.routes.error(404, ctx -> {
         if (ctx.path().startsWith("/api") && ctx.attribute(Api.ANSWERED) == null) {
@@ -99,6 +114,10 @@ public final class Cam4jServer implements AutoCloseable {
         }
       });
       c.routes.error(405, ctx -> {
+        String allow = Routes.allowed(ctx.path());
+        if (!allow.isEmpty()) {
+          ctx.header("Allow", allow);
+        }
         if (ctx.path().startsWith("/api") && ctx.attribute(Api.ANSWERED) == null) {
           Api.error(ctx, new ApiException(405, "method " + ctx.method() + " is not allowed on "
               + Text.clip(ctx.path(), 100), java.util.List.of()));
@@ -117,10 +136,12 @@ public final class Cam4jServer implements AutoCloseable {
       server.app.start(config.host(), config.port());
     } catch (RuntimeException e) {
       server.pool.close();
+      server.sweeper.shutdownNow();
       throw new ResourceUnavailableException("cannot listen on " + config.host() + ":"
           + config.port() + ": "
           + rootMessage(e), e);
     }
+    server.sweeper.scheduleWithFixedDelay(server.jobs::sweep, 1, 1, TimeUnit.MINUTES);
     for (Connector connector : server.app.jettyServer().server().getConnectors()) {
       if (connector instanceof ServerConnector sc) {
         // a client that stalls mid-request is cut off after the request timeout
@@ -166,12 +187,13 @@ public final class Cam4jServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops listening, stops the workers and closes the models. */
+  /** Stops listening, stops the workers and, once none runs any more, closes the models. */
   @Override
   public void close() {
     try {
       app.stop();
     } finally {
+      sweeper.shutdownNow();
       pool.close();
       models.close();
       stopped.countDown();
@@ -182,9 +204,14 @@ public final class Cam4jServer implements AutoCloseable {
    * Before an error answer to a request whose body was not read (refused early: busy, too
    * large, not multipart), reads and drops the body so the client, still sending, gets the
    * answer rather than a reset connection. Not when the client waits for 100-continue: then it
-   * has sent nothing and gets the answer at once.
+   * has sent nothing and gets the answer at once; nor after a 408, whose client sends too slowly
+   * to wait for: its connection is closed instead.
    */
-  private static void skipBody(io.javalin.http.Context ctx, long cap) {
+  private static void skipBody(io.javalin.http.Context ctx, long cap, int status) {
+    if (status == 408) {
+      ctx.header("Connection", "close");
+      return;
+    }
     String expect = ctx.header("Expect");
     if (ctx.method() == io.javalin.http.HandlerType.POST
         && (expect == null || !expect.toLowerCase(Locale.ROOT).contains("100-continue"))) {

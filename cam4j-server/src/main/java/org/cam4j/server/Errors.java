@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.cam4j.CancelledException;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 import org.cam4j.UnsupportedModelException;
@@ -30,8 +31,8 @@ final class Errors {
     if (t instanceof TimeoutException) {
       return ApiException.timeout("the request took longer than the server's timeout");
     }
-    if (t instanceof CancellationException) {
-      return ApiException.busy("the request was cancelled (server shutting down)", 5);
+    if (t instanceof CancellationException || t instanceof CancelledException) {
+      return ApiException.busy("the request was cancelled", 5);
     }
     if (t instanceof UnknownModelException u) {
       return ApiException.notFound(u.getMessage(), u.suggestions());

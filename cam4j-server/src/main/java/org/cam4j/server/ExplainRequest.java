@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.cam4j.InvalidInputException;
-import org.cam4j.explain.ClassChoice;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
+import org.cam4j.explain.Target;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.UnknownLayerException;
 import org.cam4j.labels.Label;
@@ -19,14 +19,16 @@ import org.cam4j.render.Overlay;
 
 /**
  * The fields of an explain (or classify) request, checked against the model before any work is
- * queued: an unknown method, layer, class or colormap is a 400 with the closest names.
+ * queued: an unknown method, layer, class or colormap is a 400 with the closest names, and so is
+ * a layer given to a method that explains the input rather than a layer.
  *
- * @param runs one set of options per method asked for: {@code method}, or each of the
- *     comma-separated {@code methods} (a comparison), in the order given
+ * @param options the options of every method asked for: {@code method}, or each of the
+ *     comma-separated {@code methods} (a comparison, explained from one shared run), in the
+ *     order given
  * @param async answer 202 with a job id at once instead of waiting
  * @param tileHeight height of each tile of the layer strip (with allLayers)
  */
-record ExplainRequest(List<ExplainOptions> runs, boolean async, int tileHeight) {
+record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
   static final int MAX_LAYERS = 8;
   static final int MAX_METHODS = 6;
   static final int MAX_TOP = 20;
@@ -34,25 +36,37 @@ record ExplainRequest(List<ExplainOptions> runs, boolean async, int tileHeight) 
   static ExplainRequest parse(Form form, Explainer model) {
     List<String> methods = methods(form.param("methods", form.param("method", "gradcam")));
     boolean allLayers = form.flag("allLayers") && methods.size() == 1;
-    List<String> layers = allLayers ? List.of("auto") : layers(form.param("layer", "auto"), model);
-    ClassChoice target = target(form.param("class", "top"), model.labels());
+    String layerField = form.param("layer", "auto");
+    // in a comparison the layer is for its layer methods; it is wrong only when none takes one
+    if (methods.stream().noneMatch(m -> Methods.byName(m).usesLayer())
+        && (allLayers || !layerField.equalsIgnoreCase("auto"))) {
+      String which = methods.size() == 1 ? "method '" + methods.get(0) + "' explains"
+          : "methods '" + String.join(", ", methods) + "' explain";
+      throw ApiException.badRequest(which + " the input pixels, not a layer: leave out 'layer'"
+          + " and 'allLayers' (methods with layers: " + String.join(", ", layerMethods()) + ")",
+          layerMethods());
+    }
+    List<String> layers = allLayers ? List.of("auto") : layers(layerField, model);
+    Target target = target(form.param("class", "top"), model.labels());
     Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
         .alpha(form.number("alpha", 0.4, 0, 1)).build();
     int top = form.integer("top", 5, 1, Math.min(MAX_TOP, model.labels().size()));
-    List<ExplainOptions> runs = methods.stream().map(method -> ExplainOptions.builder()
-        .method(method).layers(layers).allLayers(allLayers).target(target).overlay(overlay)
-        .topK(top).build()).toList();
-    return new ExplainRequest(runs, form.flag("async"), 160);
-  }
-
-  /** The options of the first (usually only) method. */
-  ExplainOptions options() {
-    return runs.get(0);
+    ExplainOptions options = ExplainOptions.builder().methodNames(methods).layers(layers)
+        .allLayers(allLayers).target(target).overlay(overlay).topK(top).build();
+    return new ExplainRequest(options, form.flag("async"), 160);
   }
 
   /** Whether several methods are compared. */
   boolean comparison() {
-    return runs.size() > 1;
+    return options.methods().size() > 1;
+  }
+
+  /**
+   * The kind of task for admission: the method's name, or {@code comparison} for every
+   * comparison (a kind per set of methods would grow the server's state without bound).
+   */
+  String kind() {
+    return comparison() ? "comparison" : options.methods().get(0).name();
   }
 
   /** Comma-separated method names, each known, none twice, at most {@link #MAX_METHODS}. */
@@ -73,6 +87,16 @@ record ExplainRequest(List<ExplainOptions> runs, boolean async, int tileHeight) 
       }
     }
     return names;
+  }
+
+  /** The methods that explain a layer (the others explain the input pixels). */
+  static List<String> layerMethods() {
+    return Methods.names().stream().filter(n -> Methods.byName(n).usesLayer()).toList();
+  }
+
+  /** The methods that explain the input pixels and take no layer. */
+  static List<String> inputMethods() {
+    return Methods.names().stream().filter(n -> !Methods.byName(n).usesLayer()).toList();
   }
 
   static List<String> layers(String field, Explainer model) {
@@ -99,10 +123,10 @@ record ExplainRequest(List<ExplainOptions> runs, boolean async, int tileHeight) 
   }
 
   /** {@code top}, an index or a class name, checked against the labels. */
-  static ClassChoice target(String field, Labels labels) {
-    ClassChoice choice;
+  static Target target(String field, Labels labels) {
+    Target choice;
     try {
-      choice = ClassChoice.parse(field);
+      choice = Target.parse(field);
       choice.resolve(labels);
     } catch (LabelsException e) {
       throw ApiException.badRequest(withoutFolders(e.getMessage(), labels.source()),

@@ -1,11 +1,21 @@
 package org.cam4j.server;
 
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.Content;
 
 /**
  * A request's multipart form: the photo (part {@code image}) read into memory within the size
@@ -16,6 +26,8 @@ import java.util.Map;
 final class Form {
   /** Room for the form fields and multipart framing beside the photo. */
   static final long FIELDS_ALLOWANCE = 64 * 1024;
+  /** The form has a photo and a few fields; more parts are refused. */
+  private static final int MAX_PARTS = 32;
 
   private final Context ctx;
   private final Map<String, List<String>> fields;
@@ -37,37 +49,92 @@ final class Form {
     }
   }
 
-  /** Reads the form; 400 when it is not multipart or has no photo, 413 when too large. */
-  static Form read(Context ctx, long maxUploadBytes) {
+  /**
+   * Reads the whole body within the upload timeout, then the form: 400 when it is not multipart
+   * or has no photo, 413 when too large, 408 when the body arrives too slowly.
+   */
+  static Form read(Context ctx, ServerConfig config) {
+    long maxUploadBytes = config.maxUploadBytes();
     checkDeclaredLength(ctx, maxUploadBytes);
-    if (!ctx.isMultipartFormData()) {
+    String boundary = ctx.isMultipartFormData()
+        ? MultiPart.extractBoundary(ctx.contentType()) : null;
+    if (boundary == null) {
       throw ApiException.badRequest("send the photo as multipart/form-data, in a part named"
           + " 'image' (got Content-Type " + Text.clip(String.valueOf(ctx.contentType()), 60)
           + ")");
     }
+    byte[] body = readBody(ctx, maxUploadBytes, config.uploadTimeout());
+    MultiPartFormData.Parts parts;
     try {
-      UploadedFile file = ctx.uploadedFile("image");
+      MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
+      // the body is in memory already: parts stay there, never spilled to files
+      parser.setMaxMemoryFileSize(body.length + 1L);
+      parser.setUseFilesForPartsWithoutFileName(false);
+      parser.setMaxParts(MAX_PARTS);
+      parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.busy("the server is shutting down", 5);
+    } catch (ExecutionException | RuntimeException e) {
+      throw ApiException.badRequest("malformed multipart form: " + describe(e));
+    }
+    try (parts) {
+      MultiPart.Part file = parts.getFirst("image");
       if (file == null) {
         throw ApiException.badRequest("the form has no part named 'image' holding the photo");
       }
-      if (file.size() > maxUploadBytes) {
-        throw tooLarge(maxUploadBytes, file.size());
-      }
-      byte[] bytes;
-      try (InputStream in = file.content()) {
-        bytes = in.readNBytes((int) maxUploadBytes + 1);
-      }
+      byte[] bytes = contentOf(file);
       if (bytes.length > maxUploadBytes) {
         throw tooLarge(maxUploadBytes, bytes.length);
       }
-      return new Form(ctx, ctx.formParamMap(), bytes, Text.uploadName(file.filename()));
-    } catch (ApiException e) {
-      throw e;
-    } catch (Exception e) {
-      // Jetty reports a part over the limits as a (sneakily thrown) ServletException
-      if (isSizeLimit(e)) {
-        throw tooLarge(maxUploadBytes, -1);
+      Map<String, List<String>> fields = new HashMap<>();
+      for (MultiPart.Part p : parts) {
+        if (p.getFileName() == null && p.getName() != null) {
+          fields.computeIfAbsent(p.getName(), k -> new ArrayList<>())
+              .add(p.getContentAsString(StandardCharsets.UTF_8));
+        }
       }
+      return new Form(ctx, fields, bytes, Text.uploadName(file.getFileName()));
+    }
+  }
+
+  /**
+   * The request body, at most {@code maxUploadBytes} plus the fields' allowance (else 413), read
+   * within {@code timeout} of the first read (else 408: a client that trickles bytes does not
+   * hold its connection past it; one that stalls is cut off by the connection's idle timeout).
+   */
+  private static byte[] readBody(Context ctx, long maxUploadBytes, Duration timeout) {
+    long limit = maxUploadBytes + FIELDS_ALLOWANCE;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long declared = ctx.req().getContentLengthLong();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(
+        (int) Math.min(limit, declared > 0 ? declared : 64 * 1024));
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      InputStream in = ctx.req().getInputStream();
+      for (int n; (n = in.read(buffer)) >= 0;) {
+        out.write(buffer, 0, n);
+        if (out.size() > limit) {
+          throw tooLarge(maxUploadBytes, -1);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw ApiException.uploadTimeout("the upload took longer than "
+              + timeout.toSeconds() + " s; send it faster or in a smaller file");
+        }
+      }
+    } catch (IOException e) {
+      throw ApiException.badRequest("the upload broke off: " + describe(e));
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] contentOf(MultiPart.Part part) {
+    try {
+      ByteBuffer b = Content.Source.asByteBuffer(part.getContentSource());
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      return bytes;
+    } catch (IOException e) {
       throw ApiException.badRequest("malformed multipart form: " + describe(e));
     }
   }
@@ -169,21 +236,6 @@ final class Form {
     } catch (Exception | Error ignored) {
       // the connection is closed after the answer anyway
     }
-  }
-
-  private static boolean isSizeLimit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-      if (m.contains("exceed") || m.contains("too large") || m.contains("413")
-          || m.contains("max length") || m.contains("maxfilesize")
-          || m.contains("max file size")) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 
   private static String describe(Throwable e) {

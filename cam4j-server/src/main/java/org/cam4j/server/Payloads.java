@@ -94,7 +94,10 @@ final class Payloads {
     for (String layer : e.layers()) {
       raw.put(layer, Base64.getEncoder().encodeToString(Npy.toBytes(e.rawMap(layer))));
     }
-    root.set("manifest", JSON.valueToTree(e.manifest()));
+    ObjectNode manifest = JSON.valueToTree(e.manifest());
+    // the model by its served id, never by where the server keeps the file
+    ((ObjectNode) manifest.get("model")).put("path", model);
+    root.set("manifest", manifest);
     return root;
   }
 

@@ -1,5 +1,6 @@
 package org.cam4j.server;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -76,6 +77,34 @@ public final class ServedModels implements AutoCloseable {
           + String.join(", ", closest), closest);
     }
     return new Entry(id, e);
+  }
+
+  /**
+   * {@code text} with the server-side paths of the models and their labels files replaced by
+   * the files' names: answers never show where the server keeps its files.
+   */
+  synchronized String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (Explainer e : models.values()) {
+      out = replacePath(out, e.modelPath());
+      String labels = e.labels().source();
+      if (labels != null && (labels.contains("/") || labels.contains("\\"))) {
+        out = replacePath(out, Path.of(labels));
+      }
+    }
+    return out;
+  }
+
+  private static String replacePath(String text, Path path) {
+    Path name = path.getFileName();
+    if (name == null) {
+      return text;
+    }
+    return text.replace(path.toAbsolutePath().toString(), name.toString())
+        .replace(path.toString(), name.toString());
   }
 
   public synchronized Collection<Entry> entries() {

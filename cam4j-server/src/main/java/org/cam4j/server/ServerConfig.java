@@ -1,6 +1,7 @@
 package org.cam4j.server;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.cam4j.InvalidInputException;
@@ -8,11 +9,13 @@ import org.cam4j.InvalidInputException;
 /**
  * How the server listens and how much work it accepts. Immutable; see {@link #builder()}.
  *
- * <p>Every limit exists to keep memory bounded: at most {@link #workers()} requests are computed
- * at once and at most {@link #queueSize()} more wait; a request that finds them all taken is
- * answered 503 before its body is read. Uploads over {@link #maxUploadBytes()} are refused with
- * 413, and photos whose header claims more than {@link #maxPixels()} pixels are refused before
- * decoding.
+ * <p>Every limit exists to keep memory and waiting bounded: at most {@link #workers()} requests
+ * are computed at once and at most {@link #queueSize()} more wait; a request that finds them all
+ * taken, or that the work ahead would keep past the {@link #timeout()}, is answered 503. A
+ * request takes its place only once its body has arrived (within {@link #uploadTimeout()}), so
+ * slow uploads hold none; its memory is reserved before ({@link #memoryBudget()}). Uploads over
+ * {@link #maxUploadBytes()} are refused with 413, and photos whose header claims more than
+ * {@link #maxPixels()} pixels are refused before decoding.
  */
 public final class ServerConfig {
   /** Loopback: only this machine can reach the server unless another host is asked for. */
@@ -37,7 +40,12 @@ public final class ServerConfig {
   private final int maxJobs;
   private final Duration jobTtl;
   private final long memoryBudget;
+  private final Duration uploadTimeout;
+  private final List<String> allowedHosts;
+  private final List<String> allowedOrigins;
   private final Runnable taskHook;
+  private final Runnable checkpointHook;
+  private final ServiceTimes serviceTimes;
 
   private ServerConfig(Builder b) {
     this.host = b.host;
@@ -54,7 +62,13 @@ public final class ServerConfig {
     this.memoryBudget = b.memoryBudget > 0 ? b.memoryBudget
         : Math.max(2 * perRequestBytes(b.maxUploadBytes + Form.FIELDS_ALLOWANCE),
             (long) (Runtime.getRuntime().maxMemory() * 0.6));
+    this.uploadTimeout = b.uploadTimeout;
+    this.allowedHosts = List.copyOf(b.allowedHosts);
+    this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.taskHook = b.taskHook;
+    this.checkpointHook = b.checkpointHook;
+    this.serviceTimes = b.serviceTimes != null ? b.serviceTimes
+        : ServiceTimes.movingAverage(200);
   }
 
   public static ServerConfig defaults() {
@@ -127,9 +141,10 @@ public final class ServerConfig {
   }
 
   /**
-   * Heap the admitted requests may hold: each takes {@link #perRequestBytes} of its declared
-   * length (the upload cap when it declares none) before its body is read, and one that does not
-   * fit is answered 503 like a full queue. Default: 60% of the JVM's maximum heap.
+   * Heap the admitted requests and the kept job results may hold: each request takes
+   * {@link #perRequestBytes} of its declared length (the upload cap when it declares none) before
+   * its body is read, each finished job its result's size while it is kept, and a request that
+   * does not fit is answered 503 like a full queue. Default: 60% of the JVM's maximum heap.
    */
   public long memoryBudget() {
     return memoryBudget;
@@ -143,9 +158,47 @@ public final class ServerConfig {
     return 2 * bodyLength + 1024 * 1024;
   }
 
+  /**
+   * Longest time a request's body may take to arrive, counted from its headers; a slower upload
+   * is answered 408 and its connection closed. Bodies are read before the request takes a place
+   * in the queue, so a slow upload never blocks others.
+   */
+  public Duration uploadTimeout() {
+    return uploadTimeout;
+  }
+
+  /**
+   * Host names (of the {@code Host} header) accepted besides the defaults: the address bound,
+   * and {@code localhost}, {@code 127.0.0.1} and {@code [::1]} when bound to loopback (any IP
+   * address when bound to all interfaces). Requests naming another host are 403, which defeats
+   * DNS rebinding. {@code *} accepts every host.
+   */
+  public List<String> allowedHosts() {
+    return allowedHosts;
+  }
+
+  /**
+   * Origins (as browsers send them, e.g. {@code https://app.example.org}) whose pages may call
+   * the API besides the server's own; a request with another {@code Origin} is 403. {@code *}
+   * accepts every origin.
+   */
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
   /** Runs at the start of every task on a worker; for tests. */
   Runnable taskHook() {
     return taskHook;
+  }
+
+  /** Runs at every cancellation checkpoint of the work on a worker; for tests. */
+  Runnable checkpointHook() {
+    return checkpointHook;
+  }
+
+  /** The task time estimates admission uses. */
+  ServiceTimes serviceTimes() {
+    return serviceTimes;
   }
 
   /**
@@ -181,7 +234,12 @@ public final class ServerConfig {
     private int maxJobs = 64;
     private Duration jobTtl = Duration.ofMinutes(10);
     private long memoryBudget;
+    private Duration uploadTimeout = Duration.ofSeconds(60);
+    private List<String> allowedHosts = List.of();
+    private List<String> allowedOrigins = List.of();
     private Runnable taskHook = () -> { };
+    private Runnable checkpointHook = () -> { };
+    private ServiceTimes serviceTimes;
 
     private Builder() {
     }
@@ -274,13 +332,51 @@ public final class ServerConfig {
       return this;
     }
 
+    /** See {@link ServerConfig#uploadTimeout()}; 60 s by default. */
+    public Builder uploadTimeout(Duration timeout) {
+      this.uploadTimeout = positive(timeout, "upload timeout");
+      return this;
+    }
+
+    /** See {@link ServerConfig#allowedHosts()}. */
+    public Builder allowedHosts(List<String> hosts) {
+      this.allowedHosts = names(hosts, "allowed host");
+      return this;
+    }
+
+    /** See {@link ServerConfig#allowedOrigins()}. */
+    public Builder allowedOrigins(List<String> origins) {
+      this.allowedOrigins = names(origins, "allowed origin");
+      return this;
+    }
+
     Builder taskHook(Runnable hook) {
       this.taskHook = Objects.requireNonNull(hook, "hook");
       return this;
     }
 
+    Builder checkpointHook(Runnable hook) {
+      this.checkpointHook = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    Builder serviceTimes(ServiceTimes times) {
+      this.serviceTimes = Objects.requireNonNull(times, "service times");
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(this);
+    }
+
+    private static List<String> names(List<String> values, String what) {
+      for (String v : values) {
+        if (v == null || v.isBlank() || v.chars().anyMatch(Character::isWhitespace)) {
+          throw new InvalidInputException(what + " must be a name without spaces, got '" + v
+              + "'");
+        }
+      }
+      return List.copyOf(values);
     }
 
     private static Duration positive(Duration d, String what) {

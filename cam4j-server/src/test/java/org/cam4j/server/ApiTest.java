@@ -391,7 +391,8 @@ class ApiTest {
   void unknownEndpointIsJson404() {
     assertError(get(base, "/api/nothing"), 404);
     Answer wrongVerb = get(base, "/api/explain");
-    assertTrue(wrongVerb.status() == 404 || wrongVerb.status() == 405, wrongVerb.toString());
+    assertEquals(405, wrongVerb.status(), wrongVerb.toString());
+    assertEquals("POST", wrongVerb.header("Allow"));
     assertNotNull(wrongVerb.json());
   }
 
@@ -405,8 +406,27 @@ class ApiTest {
         "/api/models/{id}/labels", "/api/classify", "/api/explain", "/api/jobs/{id}")) {
       assertTrue(paths.has(p), "documents " + p);
     }
-    assertTrue(paths.path("/api/explain").path("post").path("responses").has("413"));
-    assertTrue(paths.path("/api/explain").path("post").path("responses").has("503"));
+    JsonNode explain = paths.path("/api/explain").path("post");
+    for (String status : List.of("400", "403", "405", "408", "413", "422", "503", "504")) {
+      assertTrue(explain.path("responses").has(status), "explain documents " + status);
+    }
+    assertTrue(paths.path("/api/jobs/{id}").path("get").path("responses").has("422"));
+    assertTrue(paths.path("/api/jobs/{id}").path("delete").path("responses").has("204"));
+    // every path documents 405 for the methods it does not take
+    paths.forEach(p -> p.forEach(op -> assertTrue(op.path("responses").has("405"), p
+        .toString().substring(0, 60))));
+    // the form fields are also documented as query parameters (the server takes both)
+    List<String> query = new ArrayList<>();
+    explain.path("parameters").forEach(q -> {
+      if (q.path("in").asText().equals("query")) {
+        query.add(q.path("name").asText());
+      }
+    });
+    List<String> fields = new ArrayList<>();
+    explain.path("requestBody").path("content").path("multipart/form-data").path("schema")
+        .path("properties").fieldNames().forEachRemaining(fields::add);
+    fields.remove("image");
+    assertEquals(fields, query);
   }
 
   @Test

@@ -264,6 +264,33 @@ class BrowserTest {
   }
 
   @Test
+  void anInputMethodIsSentNoLayerAndHidesTheLayersView() {
+    driver.manage().window().setSize(new Dimension(1400, 1100));
+    load();
+    upload("images/cat.png");
+    awaitExplanation(1);
+    Select layers = new Select(driver.findElement(By.id("layer")));
+    String early = layers.getOptions().stream().filter(o -> o.getText().startsWith("▸"))
+        .reduce((a, b) -> b).orElseThrow().getDomAttribute("value");
+    layers.selectByValue(early);
+    awaitExplanation(2);
+    driver.findElement(By.id("layers-toggle")).click();
+    awaitExplanation(3);
+    waiting().until(d -> "ready".equals(d.findElement(By.id("layers-view"))
+        .getDomAttribute("data-state")));
+
+    // the server refuses a layer for saliency (400): the page leaves it out
+    new Select(driver.findElement(By.id("method"))).selectByValue("saliency");
+    awaitExplanation(4);
+    assertEquals("saliency", driver.findElement(By.id("view")).getDomAttribute("data-method"));
+    assertFalse(driver.findElement(By.id("error")).isDisplayed(),
+        driver.findElement(By.id("error")).getText());
+    assertFalse(driver.findElement(By.id("layers-view")).isDisplayed(),
+        "an input method has no layers to show");
+    assertFalse(driver.findElement(By.id("caption")).getText().contains(early));
+  }
+
+  @Test
   void emptyStateShowsNoPictureNorDownloadAndTheDropZoneTakesTheKeyboard() {
     driver.manage().window().setSize(new Dimension(1400, 1100));
     load();

@@ -133,6 +133,27 @@ class MapPayloadTest {
   }
 
   @Test
+  void aComparisonsLayerIsForItsLayerMethods() {
+    JsonNode blocks = Fixtures.get(base, "/api/models/" + Fixtures.MODEL_ID + "/layers").json()
+        .path("blockOutputs");
+    String layer = blocks.path(blocks.size() - 4).asText();
+    Answer mixed = explain(new Multipart().image(cat()).field("methods", "saliency,gradcam")
+        .field("layer", layer));
+    assertEquals(200, mixed.status(), mixed.toString());
+    JsonNode list = mixed.json().path("comparison");
+    assertEquals(2, list.size());
+    assertEquals(layer, list.get(1).path("layers").get(0).asText(), "gradcam at the layer asked");
+    assertFalse(layer.equals(list.get(0).path("layers").get(0).asText()),
+        "saliency explains the input, not the layer: " + list.get(0).path("layers"));
+
+    Answer inputOnly = post(base, "/api/explain", new Multipart().image(cat())
+        .field("methods", "saliency,guided-backprop").field("layer", layer));
+    assertEquals(400, inputOnly.status(), inputOnly.toString());
+    assertTrue(inputOnly.error().contains("explain the input pixels"), inputOnly.error());
+    assertTrue(inputOnly.suggestions().contains("gradcam"), inputOnly.toString());
+  }
+
+  @Test
   void anUnknownClassNamesTheLabelsFileNotItsFolder() {
     Answer a = post(base, "/api/explain", new Multipart().image(cat())
         .field("class", "no such creature"));

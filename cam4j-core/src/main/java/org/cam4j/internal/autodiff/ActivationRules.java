@@ -2,6 +2,7 @@ package org.cam4j.internal.autodiff;
 
 import java.util.List;
 import java.util.Map;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.internal.graph.TensorValues;
 
 /**

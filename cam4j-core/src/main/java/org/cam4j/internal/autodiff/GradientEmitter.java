@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.AttributeProto;
@@ -22,11 +23,13 @@ public final class GradientEmitter {
   private final Map<String, long[]> shapes;
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> constants = new ArrayList<>();
+  private final StaticInts staticInts;
   private int counter;
 
   GradientEmitter(ModelGraph graph, Map<String, long[]> forwardShapes) {
     this.graph = graph;
     this.shapes = new HashMap<>(forwardShapes);
+    this.staticInts = new StaticInts(graph, this::shape);
   }
 
   public int opset() {
@@ -35,6 +38,14 @@ public final class GradientEmitter {
 
   public ModelGraph graph() {
     return graph;
+  }
+
+  /**
+   * The values of an integer tensor known at build time: a constant, or computed from static
+   * shapes (such as a Slice end derived from Shape); empty when it depends on run-time values.
+   */
+  public Optional<long[]> constantInts(String tensor) {
+    return staticInts.values(tensor);
   }
 
   /** Static shape of a forward tensor, an initializer, or a tensor this emitter made. */

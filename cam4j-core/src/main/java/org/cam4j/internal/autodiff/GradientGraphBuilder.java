@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
@@ -56,6 +57,12 @@ public final class GradientGraphBuilder {
   public static ModelProto build(ModelGraph graph, List<String> targets, String score,
       Map<String, long[]> shapes, BackwardMode mode) {
     BackwardPath path = BackwardPath.between(graph, targets, score);
+    Set<String> supported = VjpRules.supportedOps();
+    path.gradientStop(score).ifPresent(stop -> {
+      throw new UnsupportedOperatorException(stop.getOpType(), stop.getName(), "its output"
+          + " carries no gradient, and the score depends on the layer only through such outputs",
+          supported);
+    });
     GradientEmitter e = new GradientEmitter(graph, shapes);
     long[] scoreShape = e.shape(score);
     long rows = scoreShape[0];
@@ -72,7 +79,6 @@ public final class GradientGraphBuilder {
     Map<String, List<String>> contributions = new HashMap<>();
     contributions.computeIfAbsent(score, k -> new ArrayList<>()).add(seed);
     List<NodeProto> nodes = path.nodes();
-    Set<String> supported = VjpRules.supportedOps();
     for (int i = nodes.size() - 1; i >= 0; i--) {
       NodeProto node = nodes.get(i);
       List<String> outGrads = new ArrayList<>();

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.internal.graph.Onnx;
-import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.AttributeProto;
 
 /** Pooling and reductions. */
@@ -236,11 +235,11 @@ final class PoolRules {
     n.addGrad(0, g);
   }
 
-  private static long[] reduceAxes(NodeGradient n, int axesAsInputSince, int rank) {
+  static long[] reduceAxes(NodeGradient n, int axesAsInputSince, int rank) {
     long[] axes;
     if (n.emit().opset() >= axesAsInputSince) {
-      axes = n.input(1).isEmpty() ? null : n.emit().graph().constant(n.input(1))
-          .map(TensorValues::longs).orElseThrow(() -> n.unsupported("axes computed at run time"));
+      axes = n.input(1).isEmpty() ? null : n.emit().constantInts(n.input(1))
+          .orElseThrow(() -> n.unsupported("axes computed at run time"));
     } else {
       axes = n.attrs().getInts("axes");
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.internal.graph.Onnx;
-import org.cam4j.internal.graph.TensorValues;
 
 /** Ops that move or select elements without arithmetic. */
 final class ShapeRules {
@@ -113,9 +112,10 @@ final class ShapeRules {
         e.ints(allAxes))));
   }
 
-  private static long[] constant(NodeGradient n, int input) {
-    return n.emit().graph().constant(n.input(input)).map(TensorValues::longs)
-        .orElseThrow(() -> n.unsupported("input '" + n.input(input) + "' is computed at run time"));
+  /** An integer input known at build time (see {@link GradientEmitter#constantInts}). */
+  static long[] constant(NodeGradient n, int input) {
+    return n.emit().constantInts(n.input(input)).orElseThrow(
+        () -> n.unsupported("input '" + n.input(input) + "' is computed at run time"));
   }
 
   private static int normalise(long axis, int rank) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.cam4j.engine.BackwardMode;
 
 /** The operator -> gradient rule table. */
 public final class VjpRules {
@@ -22,6 +23,12 @@ public final class VjpRules {
     PoolRules.register(rules);
     LinearRules.register(rules);
     ShapeRules.register(rules);
+    MathRules.register(rules);
+    NormalizationRules.register(rules);
+    IndexingRules.register(rules);
+    ReductionRules.register(rules);
+    EinsumRules.register(rules);
+    ResizeRules.register(rules);
     return Map.copyOf(rules);
   }
 

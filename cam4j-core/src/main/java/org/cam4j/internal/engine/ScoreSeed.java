@@ -3,6 +3,7 @@ package org.cam4j.internal.engine;
 import java.util.Arrays;
 import java.util.List;
 import org.cam4j.InvalidInputException;
+import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -26,6 +27,34 @@ public final class ScoreSeed {
 
   private ScoreSeed(int rows, float[][] weights, float[] top) {
     this(rows, weights, top, new boolean[rows]);
+  }
+
+  /**
+   * The compiled form of {@link Target}s: row i explains {@code perImage.get(i)}. Named classes
+   * must be resolved first ({@link Target#resolve}).
+   */
+  public static ScoreSeed of(List<Target> perImage) {
+    if (perImage.isEmpty()) {
+      throw new IllegalArgumentException("no target: the batch is empty");
+    }
+    int n = perImage.size();
+    float[][] w = new float[n][];
+    float[] top = new float[n];
+    boolean[] p = new boolean[n];
+    for (int r = 0; r < n; r++) {
+      Target t = perImage.get(r);
+      float sign = t.isNegative() ? -1f : 1f;
+      if (t.isTop()) {
+        top[r] = sign;
+      } else {
+        w[r] = t.weights();
+        for (int k = 0; k < w[r].length; k++) {
+          w[r][k] *= sign;
+        }
+      }
+      p[r] = t.isProbability();
+    }
+    return new ScoreSeed(n, w, top, p);
   }
 
   /** Every row explains its own highest-scoring class. */
@@ -168,6 +197,33 @@ public final class ScoreSeed {
 
   public boolean isTop(int row) {
     return top[row] != 0f;
+  }
+
+  /**
+   * The class each row explains given the scores [N, K]: its top-1 for top-class rows, the class
+   * of a one-hot row, -1 for any other weighting.
+   */
+  public int[] explainedClasses(FloatTensor scores) {
+    int n = (int) scores.dim(0);
+    int k = scores.size() / n;
+    int[] out = new int[n];
+    float[] m = seedMatrix(k);
+    for (int r = 0; r < n; r++) {
+      out[r] = isTop(r) ? argmax(scores, r * k, k) : oneHotIndex(m, r * k, k);
+    }
+    return out;
+  }
+
+  private static int oneHotIndex(float[] m, int offset, int k) {
+    int index = -1;
+    for (int j = 0; j < k; j++) {
+      if (Math.abs(m[offset + j]) == 1f && index < 0) {
+        index = j;
+      } else if (m[offset + j] != 0f) {
+        return -1;
+      }
+    }
+    return index;
   }
 
   public static int argmax(FloatTensor t, int offset, int k) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.cam4j.ResourceUnavailableException;
 import org.cam4j.UnsupportedModelException;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.onnx.GraphProto;
@@ -26,7 +27,11 @@ public final class ShapeProbe {
   private ShapeProbe() {
   }
 
-  public static Map<String, long[]> probe(OrtEnvironment env, OrtSession.SessionOptions options,
+  /**
+   * The shapes of {@code tensors} (those a node computes) and of the input, from one run on
+   * zeros of {@code inputShape}.
+   */
+  public static Map<String, long[]> probe(OrtEnvironment env, int intraOpThreads,
       ModelGraph graph, String inputName, long[] inputShape, Collection<String> tensors) {
     Set<String> wanted = new LinkedHashSet<>();
     for (String t : tensors) {
@@ -41,6 +46,19 @@ public final class ShapeProbe {
       g.addOutput(ValueInfoProto.newBuilder().setName(t));
     }
     byte[] bytes = graph.proto().toBuilder().setGraph(g).build().toByteArray();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      return run(env, options, bytes, inputName, inputShape, wanted, shapes);
+    } catch (OrtException e) {
+      throw new ResourceUnavailableException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, long[]> run(OrtEnvironment env, OrtSession.SessionOptions options,
+      byte[] bytes, String inputName, long[] inputShape, Set<String> wanted,
+      Map<String, long[]> shapes) {
     long n = 1;
     for (long d : inputShape) {
       n *= d;

@@ -1,7 +1,7 @@
 package org.cam4j.internal.export;
 
 import java.util.List;
-import org.cam4j.method.MapOps;
+import org.cam4j.internal.maps.MapOps;
 
 /**
  * The normalised map at input resolution as ONNX nodes, step for step what

@@ -1,9 +1,7 @@
 package org.cam4j.internal.graph;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.OperatorSetIdProto;
-import org.cam4j.internal.onnx.StringStringEntryProto;
 import org.cam4j.internal.onnx.TensorProto;
 import org.cam4j.internal.onnx.TensorShapeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
@@ -30,6 +27,8 @@ import org.cam4j.internal.onnx.ValueInfoProto;
  * consumes each tensor, initializers and the default-domain opset.
  */
 public final class ModelGraph {
+  /** Protobuf messages, and so ONNX files, are limited to 2 GB. */
+  private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
   private final ModelProto proto;
   private final List<NodeProto> nodes;
   private final Map<String, NodeProto> producers = new HashMap<>();
@@ -62,10 +61,21 @@ public final class ModelGraph {
     this.opset = defaultOpset(proto);
   }
 
-  /** Loads a model file; tensors stored as external data (".onnx" + ".data") are read in. */
+  /**
+   * Loads a model file; tensors stored as external data (".onnx" + ".data") are read in from
+   * files inside the model's folder ({@link ExternalData}).
+   */
   public static ModelGraph load(Path path) {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new ModelLoadException(path + " is not a regular file (a folder, pipe or device)");
+    }
     byte[] bytes;
     try {
+      if (Files.exists(path) && Files.size(path) > MAX_MODEL_BYTES) {
+        throw new ModelLoadException(path + " is " + Files.size(path) + " bytes; an ONNX file"
+            + " holds at most 2 GB (protobuf's limit), larger models keep weights as external"
+            + " data");
+      }
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new ModelLoadException("model file not found: " + path);
@@ -73,12 +83,12 @@ public final class ModelGraph {
       throw new ModelLoadException("cannot read model file " + path + ": " + e.getMessage(), e);
     }
     ModelProto proto = parseProto(bytes, path.toString());
-    return new ModelGraph(inlineExternalData(proto, path.toAbsolutePath().getParent()));
+    return new ModelGraph(ExternalData.inline(proto, path.toAbsolutePath().getParent()));
   }
 
   /** Parses a model held in memory; it must not reference external data files. */
   public static ModelGraph parse(byte[] bytes) {
-    return new ModelGraph(inlineExternalData(parseProto(bytes, "model bytes"), null));
+    return new ModelGraph(ExternalData.inline(parseProto(bytes, "model bytes"), null));
   }
 
   /** Wraps an already built model (used for graphs cam4j derives or tests build in code). */
@@ -96,64 +106,6 @@ public final class ModelGraph {
     } catch (InvalidProtocolBufferException e) {
       throw new ModelLoadException(what + " is not a valid ONNX model (corrupt or not protobuf): "
           + e.getMessage(), e);
-    }
-  }
-
-  private static ModelProto inlineExternalData(ModelProto proto, Path baseDir) {
-    GraphProto graph = proto.getGraph();
-    boolean anyExternal = graph.getInitializerList().stream()
-        .anyMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
-    if (!anyExternal) {
-      return proto;
-    }
-    if (baseDir == null) {
-      throw new ModelLoadException("the model stores weights in external data files; load it from"
-          + " its path so they can be found next to it");
-    }
-    GraphProto.Builder g = graph.toBuilder();
-    for (int i = 0; i < g.getInitializerCount(); i++) {
-      TensorProto t = g.getInitializer(i);
-      if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-        g.setInitializer(i, readExternal(t, baseDir));
-      }
-    }
-    return proto.toBuilder().setGraph(g).build();
-  }
-
-  private static TensorProto readExternal(TensorProto t, Path baseDir) {
-    String location = null;
-    long offset = 0;
-    long length = -1;
-    for (StringStringEntryProto e : t.getExternalDataList()) {
-      switch (e.getKey()) {
-        case "location" -> location = e.getValue();
-        case "offset" -> offset = Long.parseLong(e.getValue());
-        case "length" -> length = Long.parseLong(e.getValue());
-        default -> { }
-      }
-    }
-    if (location == null) {
-      throw new ModelLoadException("initializer '" + t.getName() + "' is external but has no location");
-    }
-    Path file = baseDir.resolve(location).normalize();
-    if (!file.startsWith(baseDir)) {
-      throw new ModelLoadException("external data of '" + t.getName() + "' points outside the model's"
-          + " folder: " + location);
-    }
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      long n = length >= 0 ? length : raf.length() - offset;
-      if (offset + n > raf.length() || n > Integer.MAX_VALUE) {
-        throw new ModelLoadException("external data file " + file + " is too short for '"
-            + t.getName() + "' (truncated download?)");
-      }
-      byte[] data = new byte[(int) n];
-      raf.seek(offset);
-      raf.readFully(data);
-      return t.toBuilder().clearExternalData().clearDataLocation()
-          .setRawData(ByteString.copyFrom(data)).build();
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read external data file " + file + " for '"
-          + t.getName() + "': " + e.getMessage(), e);
     }
   }
 

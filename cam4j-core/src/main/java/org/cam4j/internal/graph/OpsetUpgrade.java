@@ -3,9 +3,10 @@ package org.cam4j.internal.graph;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.internal.onnx.AttributeProto;
 import org.cam4j.internal.onnx.GraphProto;
@@ -16,29 +17,47 @@ import org.cam4j.internal.onnx.ValueInfoProto;
 
 /**
  * Lifts a model of default-domain opset 7 to 9 to opset {@value #TARGET}, because the gradient
- * rules write their nodes in the model's own opset and need opset 10 or newer. Only graphs made
- * entirely of the ops below are upgraded; the ONNX version converter
- * ({@code onnx/version_converter/convert.h}) treats each of them, from opset 7 on, as unchanged
- * or compatible up to opset 11 except for:
+ * rules write their nodes in the model's own opset and need opset 10 or newer. Only graphs that
+ * need a gradient are lifted ({@code CamModel} does it when it first builds a gradient graph);
+ * forward passes run the model as it is.
+ *
+ * <p>Which ops change: the ONNX version converter ({@code onnx/version_converter/convert.h})
+ * registers, for each opset step, an adapter for every op whose schema got a new version; from
+ * opset 7 to 11 all of them are {@code CompatibleAdapter}s (types added, negative axes, optional
+ * inputs: the old node means the same at opset 11) except the ones rewritten below and the ones refused (Pad, Resize, Scan, Scatter,
+ * Slice, TopK, Upsample: their meaning or inputs changed). Every
+ * other default-domain op, e.g. {@code Identity} (one schema from opset 1 to 12), is carried over
+ * unchanged; nodes of other domains keep their own opset. Rewritten:
  * <ul>
  *   <li>BatchNormalization-9 drops {@code spatial}; only {@code spatial=1}, the per-channel
  *       statistics that opset 9 made the only mode, is safe to drop;</li>
  *   <li>Dropout-10 types its mask output bool instead of float: an unused mask is removed, a
- *       used one refused.</li>
+ *       used one refused;</li>
+ *   <li>Clip-11 takes {@code min} and {@code max} as inputs instead of attributes: they become
+ *       scalar initializers (the attribute defaults are the float range, as in
+ *       {@code clip_10_11.h}).</li>
  * </ul>
- * Both also lose {@code is_test}, an attribute of opset 6 and older that opset 7 removed (ONNX
- * Runtime rejects it from opset 7 on); as in the ONNX converter, a nonzero {@code is_test} (test
- * mode) is dropped and 0 (training mode) refused.
+ * BatchNormalization and Dropout also lose {@code is_test}, an attribute of opset 6 and older
+ * that opset 7 removed (ONNX Runtime rejects it from opset 7 on); as in the ONNX converter, a
+ * nonzero {@code is_test} (test mode) is dropped and 0 (training mode) refused.
  */
 public final class OpsetUpgrade {
   /** The opset upgraded models get. */
   public static final int TARGET = 11;
   private static final int OLDEST = 7;
   private static final int NEEDED = 10;
-  private static final SortedSet<String> SAFE_OPS = Collections.unmodifiableSortedSet(
-      new TreeSet<>(List.of("Add", "AveragePool", "BatchNormalization", "Concat", "Constant",
-          "Conv", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "MaxPool", "Relu",
-          "Reshape", "Softmax")));
+  /** Ops the converter rewrites between opsets 7 and 11 that cam4j does not: why each changed. */
+  private static final SortedMap<String, String> REFUSED = Collections.unmodifiableSortedMap(
+      new TreeMap<>(Map.of(
+          "Pad", "opset 11 moved pads and the padding value from attributes to inputs",
+          "Resize", "opset 11 changed its coordinate transformation and added an roi input",
+          "Scan", "opset 9 removed its sequence_lens input and batch axis",
+          "Scatter", "opset 11 replaced it with ScatterElements",
+          "Slice", "opset 10 moved starts, ends and axes from attributes to inputs",
+          "TopK", "opset 10 moved k from an attribute to an input",
+          "Upsample", "opset 9 moved scales to an input and opset 10 replaced it with Resize")));
+  /** Ops whose nodes are rewritten here. */
+  private static final Set<String> REWRITTEN = Set.of("BatchNormalization", "Clip", "Dropout");
 
   private OpsetUpgrade() {
   }
@@ -61,7 +80,7 @@ public final class OpsetUpgrade {
     Set<String> removed = new HashSet<>();
     GraphProto.Builder g = graph.proto().getGraph().toBuilder();
     for (int i = 0; i < g.getNodeCount(); i++) {
-      g.setNode(i, upgrade(g.getNode(i), graph, from, removed));
+      g.setNode(i, upgrade(g.getNode(i), graph, from, removed, g));
     }
     List<ValueInfoProto> kept = g.getValueInfoList().stream()
         .filter(v -> !removed.contains(v.getName())).toList();
@@ -76,12 +95,15 @@ public final class OpsetUpgrade {
     return ModelGraph.of(m.build());
   }
 
-  private static NodeProto upgrade(NodeProto n, ModelGraph graph, int from, Set<String> removed) {
+  private static NodeProto upgrade(NodeProto n, ModelGraph graph, int from, Set<String> removed,
+      GraphProto.Builder g) {
     boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-    if (!defaultDomain || !SAFE_OPS.contains(n.getOpType())) {
-      throw refusal(n, from, "op " + (defaultDomain ? "" : n.getDomain() + ".")
-          + n.getOpType() + " is not one cam4j knows to carry over unchanged (it does: "
-          + String.join(", ", SAFE_OPS) + ")");
+    if (!defaultDomain || !REWRITTEN.contains(n.getOpType())) {
+      String why = defaultDomain ? REFUSED.get(n.getOpType()) : null;
+      if (why != null) {
+        throw refusal(n, from, why);
+      }
+      return n;
     }
     return switch (n.getOpType()) {
       case "BatchNormalization" -> {
@@ -94,8 +116,22 @@ public final class OpsetUpgrade {
       }
       case "Dropout" -> dropUnusedMask(without(checkInference(n, from), Set.of("is_test")), graph,
           from, removed);
-      default -> n;
+      case "Clip" -> clipBoundsAsInputs(n, g);
+      default -> throw new AssertionError(n.getOpType());
     };
+  }
+
+  /** Clip-6 {@code min}/{@code max} attributes become scalar initializer inputs of Clip-11. */
+  private static NodeProto clipBoundsAsInputs(NodeProto n, GraphProto.Builder g) {
+    NodeAttributes attrs = NodeAttributes.of(n);
+    String min = n.getOutput(0) + "_clip_min";
+    String max = n.getOutput(0) + "_clip_max";
+    g.addInitializer(Onnx.floatTensor(min, new long[0],
+        new float[] {attrs.getFloat("min", -Float.MAX_VALUE)}));
+    g.addInitializer(Onnx.floatTensor(max, new long[0],
+        new float[] {attrs.getFloat("max", Float.MAX_VALUE)}));
+    return without(n, Set.of("min", "max")).toBuilder().clearInput().addInput(n.getInput(0))
+        .addInput(min).addInput(max).build();
   }
 
   private static NodeProto checkInference(NodeProto n, int from) {

@@ -19,10 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
 import org.cam4j.engine.GradientResult;
-import org.cam4j.internal.engine.ScoreSeed;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
@@ -160,10 +161,10 @@ final class GradientCheck {
       Set<String> needed = new LinkedHashSet<>(
           BackwardPath.between(graph, targets, score).tensorsNeedingShapes(graph));
       needed.add(score);
-      shapes = ShapeProbe.probe(ENV, OPTIONS, graph, model.inputName(), model.inputShape(),
+      shapes = ShapeProbe.probe(ENV, 1, graph, model.inputName(), model.inputShape(),
           needed);
       if (exported != null) {
-        cam = CamModel.of(ModelGraph.of(exported), EngineOptions.builder().intraOpThreads(1)
+        cam = CamModel.of(exported.toByteArray(), EngineOptions.builder().intraOpThreads(1)
             .build());
         assertEquals(score, cam.signature().score().name(),
             "CamModel must explain the TinyModel's score");
@@ -237,7 +238,7 @@ final class GradientCheck {
         weights[r] = Arrays.copyOfRange(seed, r * k, (r + 1) * k);
       }
       GradientResult result = cam.forwardBackward(FloatTensor.of(model.inputShape(),
-          model.inputValues()), targets, ScoreSeed.weights(weights));
+          model.inputValues()), targets, Arrays.stream(weights).map(Target::weighted).toList());
       scoreValues = result.scores().toArray();
       Map<String, float[]> grads = new LinkedHashMap<>();
       for (String t : targets) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Random;
 import java.util.function.DoublePredicate;
 import java.util.stream.Stream;
+import org.cam4j.engine.BackwardMode;
 import org.cam4j.internal.onnx.NodeProto;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -68,6 +68,12 @@ public final class TinyModel {
     return this;
   }
 
+  /** An int64 initializer of any shape (dims {} for a scalar). */
+  public TinyModel ints(String name, long[] dims, long... values) {
+    initializers.add(Onnx.longTensor(name, dims, values));
+    return this;
+  }
+
   public TinyModel scalar(String name, float value) {
     initializers.add(Onnx.floatTensor(name, new long[0], new float[] {value}));
     return this;

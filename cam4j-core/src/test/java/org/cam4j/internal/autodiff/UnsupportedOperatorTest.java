@@ -30,38 +30,39 @@ class UnsupportedOperatorTest {
   }
 
   @Test
-  void erfOnThePathIsNamedWithItsNode() {
+  void sinOnThePathIsNamedWithItsNode() {
     TinyModel model = TinyModel.opset(13).input("x", 1, 2, 5, 5).random("w", 2, 2, 3, 3)
         .node("Conv", in("x", "w"), "c")
-        .node("Erf", in("c"), "e")
+        .node("Sin", in("c"), "e")
         .node("GlobalAveragePool", in("e"), "y");
     UnsupportedOperatorException e = failure(model);
-    assertEquals("Erf", e.opType());
+    assertEquals("Sin", e.opType());
     assertEquals("node_e", e.nodeName());
-    assertTrue(e.getMessage().contains("cannot differentiate Erf node 'node_e'"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot differentiate Sin node 'node_e'"), e.getMessage());
     assertListsSupportedOps(e.getMessage());
   }
 
   @Test
-  void resizeOnThePathIsNamedWithItsNode() {
+  void cubicResizeOnThePathIsNamedWithItsNode() {
     TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
         .weights("scales", new long[] {4}, new float[] {1, 1, 2, 2})
-        .node("Resize", in("x", "", "scales"), "r", attr("mode", "nearest"))
+        .node("Resize", in("x", "", "scales"), "r", attr("mode", "cubic"))
         .node("GlobalAveragePool", in("r"), "y");
     UnsupportedOperatorException e = failure(model);
     assertEquals("Resize", e.opType());
     assertEquals("node_r", e.nodeName());
-    assertTrue(e.getMessage().contains("Resize node 'node_r'"), e.getMessage());
+    assertTrue(e.getMessage().contains("Resize node 'node_r' (mode cubic (only nearest and"
+        + " linear))"), e.getMessage());
     assertListsSupportedOps(e.getMessage());
   }
 
   @Test
   void anOpBeforeTheTargetNeedsNoRule() {
     TinyModel model = TinyModel.opset(13).input("x", 1, 2, 4, 4)
-        .node("Erf", in("x"), "e")
+        .node("Sin", in("x"), "e")
         .node("Relu", in("e"), "r")
         .node("GlobalAveragePool", in("r"), "y");
-    GradientCheck.on(model).targets("r").verify("Erf before the target");
+    GradientCheck.on(model).targets("r").verify("Sin before the target");
   }
 
   @Test
@@ -89,5 +90,49 @@ class UnsupportedOperatorTest {
         () -> GradientGraphBuilder.build(graph, List.of("x"), "r", Map.of("x", shape, "r", shape)));
     assertTrue(e.getMessage().contains("Relu node 'node_r' (domain com.example)"),
         e.getMessage());
+  }
+
+  @Test
+  void aScoreReachedOnlyThroughArgMaxIsRefusedAtTheArgMax() {
+    TinyModel model = TinyModel.opset(13).input("x", 2, 3, 4)
+        .node("ArgMax", in("x"), "a", attr("axis", 2L))
+        .node("Cast", in("a"), "f", attr("to", 1L))
+        .node("Mul", in("f", "f"), "y");
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("ArgMax", e.opType());
+    assertEquals("node_a", e.nodeName());
+    assertTrue(e.getMessage().contains("(its output carries no gradient, and the score depends"
+        + " on the layer only through such outputs)"), e.getMessage());
+  }
+
+  @Test
+  void anArgMaxBesideAGradientPathContributesNothing() {
+    TinyModel model = TinyModel.opset(13).input("x", 2, 3, 4);
+    model.inputValues(model.distinct(model.inputSize(), 0.1));
+    model.node("ArgMax", in("x"), "a", attr("axis", 2L))
+        .node("Cast", in("a"), "f", attr("to", 1L))
+        .node("Mul", in("x", "f"), "y");
+    GradientCheck.on(model).verify("x * argmax(x)");
+  }
+
+  @Test
+  void aCastToHalfPrecisionSaysSo() {
+    TinyModel model = TinyModel.opset(13).input("x", 2, 3)
+        .node("Cast", in("x"), "h", attr("to", 10L))
+        .node("Cast", in("h"), "y", attr("to", 1L));
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("node_h", e.nodeName());
+    assertTrue(e.getMessage().contains("(cast to FLOAT16: gradients are computed in float32"
+        + " only)"), e.getMessage());
+  }
+
+  @Test
+  void gatherWithRunTimeIndicesSaysSo() {
+    TinyModel model = TinyModel.opset(13).input("x", 2, 5)
+        .node("ArgMax", in("x"), "a", attr("axis", 1L), attr("keepdims", 0L))
+        .node("Gather", in("x", "a"), "y", attr("axis", 1L));
+    UnsupportedOperatorException e = failure(model);
+    assertEquals("Gather", e.opType());
+    assertTrue(e.getMessage().contains("(input 'a' is computed at run time)"), e.getMessage());
   }
 }

@@ -9,6 +9,7 @@ const FALLBACK_SLOW = ['scorecam', 'ablationcam', 'smoothgrad', 'integrated-grad
 
 const state = {
   photo: null,        // the chosen File
+  inputMethods: [],   // methods that take no layer (from /api/models)
   photoUrl: null,
   photoImage: null,   // the decoded photo, drawn under the maps
   limits: null,       // from /api/health
@@ -156,12 +157,15 @@ async function explain() {
   if (!state.photo) { setStatus('choose a photo first'); return; }
   const method = $('method').value;
   const run = begin('explaining with ' + method);
-  if ($('layers-toggle').checked) $('layers-view').dataset.state = 'busy';
+  // methods that explain the input pixels have no layers to show
+  const withLayers = $('layers-toggle').checked && !state.inputMethods.includes(method);
+  if (withLayers) $('layers-view').dataset.state = 'busy';
+  else if ($('layers-toggle').checked) $('layers-view').hidden = true;
   try {
     const body = await request(run, form({ method }));
     check(run);
     show(body);
-    if ($('layers-toggle').checked) {
+    if (withLayers) {
       setStatus('explaining every block output...');
       const layers = await request(run, form({ method, allLayers: 'true' }));
       check(run);
@@ -222,6 +226,7 @@ async function init() {
     state.limits = health.limits;
     if (catalog.slowMethods) state.slow = new Set(catalog.slowMethods);
     for (const m of catalog.models) option($('model'), m.id, m.id + ' (' + m.classes + ' classes)');
+    state.inputMethods = catalog.inputMethods || [];
     for (const name of catalog.methods) {
       option($('method'), name, name + (state.slow.has(name) ? ' (slow: press Run)' : ''),
         name === catalog.defaultMethod);
@@ -365,7 +370,11 @@ function form(extra) {
   const f = new FormData();
   f.append('image', state.photo, state.photo.name || 'photo');
   f.append('model', $('model').value);
-  f.append('layer', $('layer').value || 'auto');
+  // methods that explain the input pixels take no layer
+  const methods = (extra.methods || extra.method).split(',');
+  if (methods.some((m) => !state.inputMethods.includes(m))) {
+    f.append('layer', $('layer').value || 'auto');
+  }
   f.append('class', classField());
   f.append('top', '5');
   for (const [k, v] of Object.entries(extra || {})) f.append(k, v);

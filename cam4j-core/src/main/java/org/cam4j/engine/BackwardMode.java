@@ -1,4 +1,4 @@
-package org.cam4j.internal.autodiff;
+package org.cam4j.engine;
 
 /** Which backward pass a gradient model computes. */
 public enum BackwardMode {

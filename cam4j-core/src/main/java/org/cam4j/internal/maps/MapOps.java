@@ -1,13 +1,18 @@
-package org.cam4j.method;
+package org.cam4j.internal.maps;
 
 import java.util.List;
-import org.cam4j.image.AxisSampling;
+import org.cam4j.internal.image.AxisSampling;
 import org.cam4j.tensor.FloatTensor;
 
-/** Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. */
+/**
+ * Post-processing of raw maps: ReLU, per-image min-max scaling and resizing. A raw map holding
+ * NaN or an infinity is refused ({@link org.cam4j.tensor.NonFiniteValueException}): no
+ * normalised map is ever non-finite.
+ */
 public final class MapOps {
   /** pytorch-grad-cam's epsilon in {@code cam / (1e-7 + max)}: keeps all-zero maps at zero. */
-  static final float EPSILON = 1e-7f;
+  public static final float EPSILON = 1e-7f;
+  private static final String RAW_MAP = "the raw map: the model produced non-finite values";
 
   private MapOps() {
   }
@@ -26,6 +31,7 @@ public final class MapOps {
    * {@code max(raw, 0) / max}; a map whose maximum is 0 stays all zero. [N,h,w] -> [N,h,w].
    */
   public static FloatTensor reluOverMax(FloatTensor raw) {
+    raw.requireFinite(RAW_MAP);
     int n = (int) raw.dim(0);
     int area = raw.size() / n;
     float[] v = raw.toArray();
@@ -44,6 +50,7 @@ public final class MapOps {
 
   /** Per layer: ReLU, min-max scale, bilinear resize to (height, width). [N,h,w] -> [N,H,W]. */
   public static FloatTensor scaledAndResized(FloatTensor raw, int height, int width) {
+    raw.requireFinite(RAW_MAP);
     int n = (int) raw.dim(0);
     int h = (int) raw.dim(1);
     int w = (int) raw.dim(2);
@@ -89,14 +96,15 @@ public final class MapOps {
     return FloatTensor.of(shape, out);
   }
 
-  static void relu(float[] m) {
+  /** ReLU in place. */
+  public static void relu(float[] m) {
     for (int i = 0; i < m.length; i++) {
       m[i] = Math.max(m[i], 0f);
     }
   }
 
   /** {@code m = (m - min) / (1e-7 + max(m - min))}: never NaN, all-equal maps become 0. */
-  static void scale(float[] m) {
+  public static void scale(float[] m) {
     float min = Float.POSITIVE_INFINITY;
     for (float v : m) {
       min = Math.min(min, v);

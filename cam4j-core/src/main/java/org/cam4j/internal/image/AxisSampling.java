@@ -1,4 +1,4 @@
-package org.cam4j.image;
+package org.cam4j.internal.image;
 
 /**
  * Where each output sample of one axis of a resize reads the input: {@code (1 - w) * in[lo] +

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Set;
 import org.cam4j.FiniteDifferences;
 import org.cam4j.TinyCnn;
+import org.cam4j.explain.Target;
 import org.cam4j.internal.autodiff.TinyModel;
-import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -18,7 +18,7 @@ import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 
-class TargetTest {
+class TargetGradientTest {
   /** As the input-gradient check: a tanh network, step 1e-2, error bound 1e-3. */
   private static final double STEP = 1e-2;
   private static final double TOLERANCE = 1e-3;
@@ -30,7 +30,7 @@ class TargetTest {
     FloatTensor x = TinyCnn.input(tiny, 2, 4);
     try (CamModel m = TinyCnn.load(tiny); CamModel tail = tailFrom(tiny, "a1")) {
       GradientResult r = m.forwardBackward(x, LAYERS,
-          Target.seed(List.of(Target.softmax(1), Target.softmax(4))));
+          List.of(Target.index(1).probability(), Target.index(4).probability()));
       FiniteDifferences.assertRelativeError(
           FiniteDifferences.gradient(m, x, FiniteDifferences.probabilities(1, 4), STEP),
           r.gradient("x"), TOLERANCE, "d p_c / d input");
@@ -47,12 +47,12 @@ class TargetTest {
     TinyModel tiny = TinyCnn.relu();
     FloatTensor x = TinyCnn.input(tiny, 2, 5);
     try (CamModel m = TinyCnn.load(tiny)) {
-      GradientResult plus = m.forwardBackward(x, LAYERS, Target.logit(3).seed(2));
-      GradientResult minus = m.forwardBackward(x, LAYERS, Target.negative(3).seed(2));
+      GradientResult plus = m.forwardBackward(x, LAYERS, Target.index(3));
+      GradientResult minus = m.forwardBackward(x, LAYERS, Target.index(3).negated());
       assertNegated(plus, minus);
       assertArrayEquals(new int[] {3, 3}, minus.explainedClasses());
-      GradientResult top = m.forwardBackward(x, LAYERS, Target.top().seed(2));
-      GradientResult notTop = m.forwardBackward(x, LAYERS, Target.top().negated().seed(2));
+      GradientResult top = m.forwardBackward(x, LAYERS, Target.top());
+      GradientResult notTop = m.forwardBackward(x, LAYERS, Target.top().negated());
       assertNegated(top, notTop);
       assertArrayEquals(top.explainedClasses(), notTop.explainedClasses());
     }
@@ -64,9 +64,9 @@ class TargetTest {
     TinyModel tiny = TinyCnn.relu();
     FloatTensor x = TinyCnn.input(tiny, 1, 6);
     try (CamModel m = TinyCnn.load(tiny)) {
-      GradientResult w = m.forwardBackward(x, LAYERS, Target.weighted(0.5f, 0f, -2f).seed(1));
-      GradientResult g0 = m.forwardBackward(x, LAYERS, Target.logit(0).seed(1));
-      GradientResult g2 = m.forwardBackward(x, LAYERS, Target.logit(2).seed(1));
+      GradientResult w = m.forwardBackward(x, LAYERS, Target.weighted(0.5f, 0f, -2f));
+      GradientResult g0 = m.forwardBackward(x, LAYERS, Target.index(0));
+      GradientResult g2 = m.forwardBackward(x, LAYERS, Target.index(2));
       assertEquals(-1, w.explainedClasses()[0]);
       for (String l : LAYERS) {
         for (int i = 0; i < w.gradient(l).size(); i++) {
@@ -82,12 +82,12 @@ class TargetTest {
   void eachImageOfABatchHasItsOwnTarget() {
     TinyModel tiny = TinyCnn.smooth();
     FloatTensor x = TinyCnn.input(tiny, 3, 7);
-    List<Target> targets = List.of(Target.top(), Target.softmax(2), Target.negative(4));
+    List<Target> targets = List.of(Target.top(), Target.index(2).probability(), Target.index(4).negated());
     try (CamModel m = TinyCnn.load(tiny)) {
-      GradientResult batch = m.forwardBackward(x, LAYERS, Target.seed(targets));
+      GradientResult batch = m.forwardBackward(x, LAYERS, targets);
       for (int r = 0; r < 3; r++) {
         FloatTensor one = FloatTensor.stack(List.of(x.row(r)));
-        GradientResult single = m.forwardBackward(one, LAYERS, targets.get(r).seed(1));
+        GradientResult single = m.forwardBackward(one, LAYERS, targets.get(r));
         for (String l : LAYERS) {
           FloatTensor expected = single.gradient(l).row(0);
           FloatTensor actual = batch.gradient(l).row(r);
@@ -130,7 +130,7 @@ class TargetTest {
     proto.getGraph().getInitializerList().stream().filter(t -> used.contains(t.getName()))
         .forEach(g::addInitializer);
     g.setInput(0, Onnx.floatValueInfo(layer, new long[] {-1, 3, TinyCnn.SIZE, TinyCnn.SIZE}));
-    return CamModel.of(ModelGraph.of(proto.toBuilder().setGraph(g).build()),
+    return CamModel.of(proto.toBuilder().setGraph(g).build().toByteArray(),
         EngineOptions.builder().intraOpThreads(1).build());
   }
 }
