@@ -13,14 +13,17 @@ public final class Versions {
   private Versions() {
   }
 
+  /** The cam4j version this library was built as. */
   public static String cam4j() {
     return CAM4J;
   }
 
+  /** The ONNX Runtime version loaded (loads the native library on first use). */
   public static String onnxRuntime() {
     return OrtEnvironment.getEnvironment().getVersion();
   }
 
+  /** The running Java version. */
   public static String java() {
     return System.getProperty("java.version");
   }

@@ -101,10 +101,12 @@ public final class CamModel implements AutoCloseable {
         ModelSession::estimatedBytes);
   }
 
+  /** Loads the ONNX model at {@code path} with the default engine options. */
   public static CamModel load(Path path) {
     return load(path, EngineOptions.defaults());
   }
 
+  /** Loads the ONNX model at {@code path}; {@code options} sets threads and the session cache. */
   public static CamModel load(Path path, EngineOptions options) {
     return new CamModel(ModelGraph.load(path), options);
   }
@@ -136,6 +138,7 @@ public final class CamModel implements AutoCloseable {
     return g;
   }
 
+  /** The model's image input and its score tensor. */
   public ModelSignature signature() {
     return signature;
   }

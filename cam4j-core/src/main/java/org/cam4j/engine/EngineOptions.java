@@ -13,10 +13,12 @@ public final class EngineOptions {
     this.memoryBudgetBytes = b.memoryBudgetBytes;
   }
 
+  /** The defaults: one intra-op thread per core, the default session cache and memory budget. */
   public static EngineOptions defaults() {
     return builder().build();
   }
 
+  /** Starts a builder with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -55,6 +57,7 @@ public final class EngineOptions {
     private Builder() {
     }
 
+    /** Threads ONNX Runtime uses inside one operator, at least 1. */
     public Builder intraOpThreads(int threads) {
       if (threads < 1) {
         throw new InvalidInputException("intra-op threads must be >= 1, got " + threads);
@@ -63,6 +66,7 @@ public final class EngineOptions {
       return this;
     }
 
+    /** The most sessions kept per model, at least 1. */
     public Builder maxCachedSessions(int sessions) {
       if (sessions < 1) {
         throw new InvalidInputException("cached sessions must be >= 1, got " + sessions);
@@ -80,6 +84,7 @@ public final class EngineOptions {
       return this;
     }
 
+    /** The options. */
     public EngineOptions build() {
       return new EngineOptions(this);
     }

@@ -10,10 +10,12 @@ import org.cam4j.tensor.FloatTensor;
  * @param tensors the tensors asked for, by name
  */
 public record ForwardResult(FloatTensor scores, Map<String, FloatTensor> tensors) {
+  /** Copies the tensors map. */
   public ForwardResult {
     tensors = Map.copyOf(tensors);
   }
 
+  /** The tensor {@code name} of this run; fails when it was not asked for. */
   public FloatTensor tensor(String name) {
     FloatTensor t = tensors.get(name);
     if (t == null) {

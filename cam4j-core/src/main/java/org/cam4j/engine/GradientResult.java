@@ -17,6 +17,7 @@ import org.cam4j.tensor.Softmax;
 public record GradientResult(String scoreTensor, FloatTensor scores, int[] explainedClasses,
     List<String> layers, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients) {
 
+  /** Copies the arrays and maps, so the result cannot change. */
   public GradientResult {
     explainedClasses = explainedClasses.clone();
     layers = List.copyOf(layers);
@@ -29,10 +30,12 @@ public record GradientResult(String scoreTensor, FloatTensor scores, int[] expla
     return explainedClasses.clone();
   }
 
+  /** The activation A of {@code layer} [N, ...], as the layer computes it. */
   public FloatTensor activation(String layer) {
     return require(activations, layer);
   }
 
+  /** The gradient d(score)/dA of {@code layer}, the same shape as its activation. */
   public FloatTensor gradient(String layer) {
     return require(gradients, layer);
   }

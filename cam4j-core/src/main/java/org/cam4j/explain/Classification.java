@@ -10,6 +10,7 @@ import org.cam4j.labels.Prediction;
  * @param millis time spent decoding, preprocessing and running the model
  */
 public record Classification(String source, List<Prediction> predictions, double millis) {
+  /** Copies the predictions. */
   public Classification {
     predictions = List.copyOf(predictions);
   }

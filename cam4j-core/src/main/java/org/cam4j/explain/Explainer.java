@@ -77,14 +77,17 @@ public final class Explainer implements AutoCloseable {
     return new Builder(model);
   }
 
+  /** The model with its cached sessions (the engine underneath). */
   public CamModel model() {
     return model;
   }
 
+  /** The model file this explainer was built from. */
   public Path modelPath() {
     return modelPath;
   }
 
+  /** How photos are turned into the model's input. */
   public Preprocessing preprocessing() {
     return preprocessing;
   }
@@ -94,6 +97,7 @@ public final class Explainer implements AutoCloseable {
     return labels;
   }
 
+  /** How photos are read and checked. */
   public ImageLoader imageLoader() {
     return loader;
   }
@@ -394,6 +398,7 @@ public final class Explainer implements AutoCloseable {
       this.preprocessing = Preprocessing.sidecarOf(modelPath).orElse(Preprocessing.TORCH);
     }
 
+    /** How photos are turned into the model's input (overrides the sidecar). */
     public Builder preprocessing(Preprocessing preprocessing) {
       this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
       return this;
@@ -408,20 +413,24 @@ public final class Explainer implements AutoCloseable {
       return this;
     }
 
+    /** Reads the labels file at {@code file}, one class per line. */
     public Builder labels(Path file) {
       return labels(Labels.load(file));
     }
 
+    /** The class names, index i naming output i. */
     public Builder labels(Labels labels) {
       this.labels = Objects.requireNonNull(labels, "labels");
       return this;
     }
 
+    /** Threads, session cache and memory budget of the engine. */
     public Builder engineOptions(EngineOptions options) {
       this.engineOptions = Objects.requireNonNull(options, "engine options");
       return this;
     }
 
+    /** How photos are read and checked (size limits). */
     public Builder imageLoader(ImageLoader loader) {
       this.loader = Objects.requireNonNull(loader, "image loader");
       return this;

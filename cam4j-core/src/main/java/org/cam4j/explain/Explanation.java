@@ -69,6 +69,7 @@ public final class Explanation {
     return target;
   }
 
+  /** The name of the method that made this explanation. */
   public String method() {
     return manifest.method();
   }
@@ -112,6 +113,7 @@ public final class Explanation {
     return copy(photo);
   }
 
+  /** What was explained and how: model, preprocessing, target, layers, timings. */
   public Manifest manifest() {
     return manifest;
   }
@@ -121,6 +123,7 @@ public final class Explanation {
     return overlay(overlay);
   }
 
+  /** The heatmap blended onto the photo with another style; the photo's exact size. */
   public BufferedImage overlay(Overlay style) {
     return style.blend(photo, photoMap);
   }

@@ -27,6 +27,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Copies the lists and maps. */
   public Manifest {
     layers = List.copyOf(layers);
     predictions = List.copyOf(predictions);
@@ -80,6 +81,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
         preprocessing, image, method, layers, normalization, target, predictions, render, timingsMs, written);
   }
 
+  /** The manifest as indented JSON, as written to {@code _manifest.json}. */
   public String toJson() {
     try {
       return JSON.writeValueAsString(this) + "\n";

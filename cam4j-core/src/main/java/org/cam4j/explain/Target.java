@@ -210,10 +210,12 @@ public final class Target {
         negative) : this;
   }
 
+  /** What the target names: the top class, a class index, a class name or weights. */
   public Kind kind() {
     return kind;
   }
 
+  /** Whether each image's own top class is explained. */
   public boolean isTop() {
     return kind == Kind.TOP;
   }
@@ -262,6 +264,7 @@ public final class Target {
     return probability;
   }
 
+  /** Whether the score is negated (what argues against the class). */
   public boolean isNegative() {
     return negative;
   }

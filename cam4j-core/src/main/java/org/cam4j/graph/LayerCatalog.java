@@ -24,6 +24,7 @@ public final class LayerCatalog {
    * @param shape its shape at batch 1
    */
   public record Layer(String name, String opType, long[] shape) {
+    /** The channel count: dimension 1 of the shape. */
     public long channels() {
       return shape[1];
     }

@@ -34,14 +34,17 @@ public record ModelSignature(String inputName, long[] declaredShape, Layout layo
     return s;
   }
 
+  /** Colour channels of the image input. */
   public long channels() {
     return inputShape(1)[layout.channelAxis()];
   }
 
+  /** Height of the image input in pixels. */
   public long height() {
     return inputShape(1)[layout.heightAxis()];
   }
 
+  /** Width of the image input in pixels. */
   public long width() {
     return inputShape(1)[layout.widthAxis()];
   }

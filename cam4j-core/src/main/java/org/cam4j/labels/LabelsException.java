@@ -8,10 +8,12 @@ import org.cam4j.InvalidInputException;
  * matches no label (then {@link #suggestions()} holds the closest names).
  */
 public final class LabelsException extends InvalidInputException {
+  /** A labels problem described by {@code message}. */
   public LabelsException(String message) {
     super(message);
   }
 
+  /** A labels problem described by {@code message}, caused by {@code cause}. */
   public LabelsException(String message, Throwable cause) {
     super(message, cause);
   }

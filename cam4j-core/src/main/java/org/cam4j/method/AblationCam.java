@@ -20,10 +20,12 @@ import org.cam4j.tensor.FloatTensor;
  * agree on ReLU-like outputs, where the minimum is 0; cam4j follows the paper everywhere.
  */
 public final class AblationCam extends ModelWeightedCam {
+  /** Ablated copies run per model call by default. */
   public static final int DEFAULT_BATCH_SIZE = 32;
 
   private final int batchSize;
 
+  /** Ablation-CAM with the default batch size. */
   public AblationCam() {
     this(DEFAULT_BATCH_SIZE);
   }

@@ -39,6 +39,7 @@ public final class AugSmooth extends CamMethod {
     return builder(method).build();
   }
 
+  /** Starts a builder that smooths {@code method} with the default flips and brightness factors. */
   public static Builder builder(CamMethod method) {
     return new Builder(method);
   }
@@ -181,6 +182,7 @@ public final class AugSmooth extends CamMethod {
       return this;
     }
 
+    /** The smoothed method. */
     public AugSmooth build() {
       return new AugSmooth(this);
     }

@@ -62,6 +62,7 @@ public final class CamContext {
     return of(model, input, layers, Collections.nCopies((int) input.dim(0), target));
   }
 
+  /** The model the methods run. */
   public CamModel model() {
     return model;
   }
@@ -71,6 +72,7 @@ public final class CamContext {
     return input;
   }
 
+  /** The layers asked for (ONNX tensor names). */
   public List<String> layers() {
     return layers;
   }

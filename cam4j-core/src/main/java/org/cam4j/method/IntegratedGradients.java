@@ -32,6 +32,7 @@ public final class IntegratedGradients extends InputAttribution {
     this.batchSize = b.batchSize;
   }
 
+  /** Starts a builder with the default steps, baseline and batch size. */
   public static Builder builder() {
     return new Builder();
   }
@@ -138,6 +139,7 @@ public final class IntegratedGradients extends InputAttribution {
       return this;
     }
 
+    /** The configured method. */
     public IntegratedGradients build() {
       return new IntegratedGradients(this);
     }

@@ -7,6 +7,7 @@ import org.cam4j.InvalidInputException;
  * Gradients; 0 keeps each method's default), and the two smoothings. Immutable.
  */
 public record MethodOptions(int batchSize, boolean augSmooth, boolean eigenSmooth) {
+  /** Validates the options: the batch size is 0 (default) or positive. */
   public MethodOptions {
     if (batchSize < 0) {
       throw new InvalidInputException("batch size must be >= 1 (or 0 for the default), got "
@@ -14,10 +15,12 @@ public record MethodOptions(int batchSize, boolean augSmooth, boolean eigenSmoot
     }
   }
 
+  /** Default batch sizes, no smoothing. */
   public static MethodOptions defaults() {
     return new MethodOptions(0, false, false);
   }
 
+  /** These options with the batch size {@code size} (0 for each method's default). */
   public MethodOptions withBatchSize(int size) {
     return new MethodOptions(size, augSmooth, eigenSmooth);
   }

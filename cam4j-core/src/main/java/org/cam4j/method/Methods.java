@@ -37,6 +37,10 @@ public final class Methods {
   private Methods() {
   }
 
+  /**
+   * The method named {@code name} (case-insensitive) with default options; fails with the closest
+   * names.
+   */
   public static CamMethod byName(String name) {
     return create(name, MethodOptions.defaults());
   }
@@ -59,6 +63,7 @@ public final class Methods {
     return options.augSmooth() ? AugSmooth.of(method) : method;
   }
 
+  /** The method names, in the order the CLI lists them. */
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
   }

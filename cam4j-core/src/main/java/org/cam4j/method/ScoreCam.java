@@ -12,10 +12,12 @@ import org.cam4j.tensor.Layout;
  * pass per channel: slow on wide layers.
  */
 public final class ScoreCam extends ModelWeightedCam {
+  /** Masked inputs scored per model call by default. */
   public static final int DEFAULT_BATCH_SIZE = 32;
 
   private final int batchSize;
 
+  /** Score-CAM with the default batch size. */
   public ScoreCam() {
     this(DEFAULT_BATCH_SIZE);
   }

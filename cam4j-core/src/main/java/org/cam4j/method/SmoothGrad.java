@@ -32,6 +32,7 @@ public final class SmoothGrad extends InputAttribution {
     this.batchSize = b.batchSize;
   }
 
+  /** Starts a builder with the paper's defaults: 50 samples, noise level 0.15, seed 0. */
   public static Builder builder() {
     return new Builder();
   }
@@ -105,6 +106,7 @@ public final class SmoothGrad extends InputAttribution {
     private Builder() {
     }
 
+    /** Noisy copies averaged per image, at least 1. */
     public Builder samples(int n) {
       if (n < 1) {
         throw new InvalidInputException("SmoothGrad needs at least 1 sample, got " + n);
@@ -123,6 +125,7 @@ public final class SmoothGrad extends InputAttribution {
       return this;
     }
 
+    /** Seed of the noise, so that runs repeat exactly. */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -137,6 +140,7 @@ public final class SmoothGrad extends InputAttribution {
       return this;
     }
 
+    /** The configured method. */
     public SmoothGrad build() {
       return new SmoothGrad(this);
     }

@@ -7,6 +7,10 @@ import org.cam4j.InvalidInputException;
 public final class UnknownModelException extends InvalidInputException {
   private final String query;
 
+  /**
+   * {@code query} named no model; the message lists the closest names, the registry's and the
+   * default.
+   */
   public UnknownModelException(String query, List<String> suggestions, List<String> known,
       String defaultName) {
     super("unknown model '" + query + "'"
@@ -17,6 +21,7 @@ public final class UnknownModelException extends InvalidInputException {
     this.query = query;
   }
 
+  /** The model argument as given. */
   public String query() {
     return query;
   }

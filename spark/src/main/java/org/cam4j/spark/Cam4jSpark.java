@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.cam4j.InvalidInputException;
 import org.cam4j.Versions;
-import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.Target;
 import org.cam4j.image.Preprocessing;
 
 /**
@@ -113,8 +113,8 @@ public final class Cam4jSpark {
    * fail here if they do not fit the model.
    */
   private static void validate(ExplainSpec spec, ExplainerKey key, Path model, Path labels) {
-    ClassChoice target = spec.targetColumn() != null ? ClassChoice.TOP
-        : ClassChoice.parse(spec.targetClass());
+    Target target = spec.targetColumn() != null ? Target.top()
+        : Target.parse(spec.targetClass());
     try (ExplainerCache.Lease lease = ExplainerCache.borrow(key,
         () -> ModelShipment.load(model, labels, key))) {
       lease.explainer().explain(blankPhoto(), "validation", spec.options(target));

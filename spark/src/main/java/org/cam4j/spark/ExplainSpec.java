@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.cam4j.InvalidInputException;
-import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.Target;
 import org.cam4j.explain.ExplainOptions;
 
 /**
@@ -134,7 +134,7 @@ public final class ExplainSpec implements Serializable {
   }
 
   /** The explain options of a row whose class is {@code target}. */
-  ExplainOptions options(ClassChoice target) {
+  ExplainOptions options(Target target) {
     return ExplainOptions.builder().method(method).layer(layer).target(target).topK(topK)
         .build();
   }
@@ -220,7 +220,7 @@ public final class ExplainSpec implements Serializable {
 
     /** The class for every row: {@code top}, an index or a label, synonym or WordNet id. */
     public Builder targetClass(String choice) {
-      this.targetClass = ClassChoice.parse(choice).toString();
+      this.targetClass = Target.parse(choice).toString();
       return this;
     }
 

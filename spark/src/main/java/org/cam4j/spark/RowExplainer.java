@@ -10,7 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.cam4j.Cam4jException;
-import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.Target;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
@@ -78,14 +78,14 @@ final class RowExplainer implements Serializable {
   private ExplainOptions options(Row in) {
     if (targetIndex < 0) {
       if (fixedOptions == null) {
-        fixedOptions = spec.options(ClassChoice.parse(spec.targetClass()));
+        fixedOptions = spec.options(Target.parse(spec.targetClass()));
       }
       return fixedOptions;
     }
     Object v = in.get(targetIndex);
-    ClassChoice target = v == null ? ClassChoice.TOP
-        : v instanceof Number n ? ClassChoice.index(n.intValue())
-        : ClassChoice.parse(v.toString());
+    Target target = v == null ? Target.top()
+        : v instanceof Number n ? Target.index(n.intValue())
+        : Target.parse(v.toString());
     return spec.options(target);
   }
 

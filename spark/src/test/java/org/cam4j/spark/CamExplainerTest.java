@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cam4j.Cam4jException;
 import org.cam4j.InvalidInputException;
-import org.cam4j.explain.ClassChoice;
+import org.cam4j.explain.Target;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.graph.ModelLoadException;
@@ -92,9 +92,9 @@ class CamExplainerTest {
     assertSameError(photos, SparkFixture.spec().layer("no_such_layer").build(),
         ExplainOptions.builder().layer("no_such_layer").build());
     assertSameError(photos, SparkFixture.spec().targetClass("no such class").build(),
-        ExplainOptions.builder().target(ClassChoice.parse("no such class")).build());
+        ExplainOptions.builder().target(Target.parse("no such class")).build());
     assertSameError(photos, SparkFixture.spec().targetClass("5000").build(),
-        ExplainOptions.builder().target(ClassChoice.index(5000)).build());
+        ExplainOptions.builder().target(Target.index(5000)).build());
 
     InvalidInputException method = assertThrows(InvalidInputException.class,
         () -> configured().setMethod("no-such-method").transform(photos));
