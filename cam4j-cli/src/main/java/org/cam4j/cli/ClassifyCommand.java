@@ -37,6 +37,9 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: {\"results\":[{\"image\",\"predictions\"}]}.")
   boolean json;
 
+  @Option(names = {"-r", "--recursive"}, description = "Also search the folders' subfolders.")
+  boolean recursive;
+
   @Parameters(paramLabel = "IMAGE|DIR", arity = "1..*",
       description = "Photos (JPEG, PNG, BMP, GIF, WebP) or folders of photos.")
   List<Path> images;
@@ -51,7 +54,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> files = ImageArguments.expand(images);
+    List<Path> files = ImageArguments.expand(images, recursive);
     ArrayNode results = JSON.createArrayNode();
     int failed = 0;
     try (Explainer explainer = modelOptions.explainer(err)) {

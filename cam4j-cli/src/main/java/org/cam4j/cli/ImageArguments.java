@@ -11,7 +11,10 @@ import java.util.stream.Stream;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 
-/** Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name. */
+/**
+ * Expands IMAGE|DIR arguments: files as given, folders to their images sorted by path (with
+ * subfolders when recursive).
+ */
 final class ImageArguments {
   static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
 
@@ -19,14 +22,19 @@ final class ImageArguments {
   }
 
   static List<Path> expand(List<Path> arguments) {
+    return expand(arguments, false);
+  }
+
+  /** The photos named or found in the folders named; subfolders too when {@code recursive}. */
+  static List<Path> expand(List<Path> arguments, boolean recursive) {
     List<Path> images = new ArrayList<>();
     for (Path a : arguments) {
       if (Files.isDirectory(a)) {
-        List<Path> found = imagesIn(a);
+        List<Path> found = imagesIn(a, recursive);
         if (found.isEmpty()) {
           throw new InvalidInputException("no images ("
               + String.join(", ", EXTENSIONS.stream().sorted()
-              .toList()) + ") in folder " + a);
+              .toList()) + ") in folder " + a + (recursive ? " or its subfolders" : ""));
         }
         images.addAll(found);
       } else if (Files.exists(a)) {
@@ -38,8 +46,8 @@ final class ImageArguments {
     return images;
   }
 
-  private static List<Path> imagesIn(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
+  private static List<Path> imagesIn(Path dir, boolean recursive) {
+    try (Stream<Path> files = recursive ? Files.walk(dir) : Files.list(dir)) {
       return files.filter(Files::isRegularFile).filter(ImageArguments::hasImageExtension)
           .sorted().toList();
     } catch (IOException e) {
