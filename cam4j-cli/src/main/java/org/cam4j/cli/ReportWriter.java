@@ -84,7 +84,8 @@ final class ReportWriter {
         .append("img{max-width:260px;max-height:260px;display:block}\n")
         .append("img.strip{max-width:none;max-height:120px}\n")
         .append(".strip-box{max-width:520px;overflow-x:auto}\n")
-        .append("ol{margin:0;padding-left:1.4em}\n.small{font-size:.85em;color:#555}\n")
+        .append("ol{margin:0;padding-left:1.4em;min-width:11em}\n")
+        .append(".small{font-size:.85em;color:#555}\n")
         .append(".error{color:#a00}\n</style>\n</head>\n<body>\n<h1>cam4j report</h1>\n");
     h.append("<p>").append(rows.size()).append(rows.size() == 1 ? " photo" : " photos");
     if (!methods.isEmpty()) {
