@@ -37,8 +37,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: {\"results\":[{\"image\",\"predictions\"}]}.")
   boolean json;
 
-  @Option(names = {"-r", "--recursive"},
-      description = "Search folders' subfolders for photos too.")
+  @Option(names = {"-r", "--recursive"}, description = "Also search the folders' subfolders.")
   boolean recursive;
 
   @Parameters(paramLabel = "IMAGE|DIR", arity = "1..*",

@@ -113,6 +113,13 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Output folder (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = {"-r", "--recursive"}, description = "Also search the folders' subfolders.")
+  boolean recursive;
+
+  @Option(names = "--report", description = "Also write DIR/index.html: one row per photo with"
+      + " its top classes and each method's overlay, linking the files; opens from disk.")
+  boolean report;
+
   @Option(names = "--json", description = "Print the manifests as JSON: {\"results\":[...]}.")
   boolean json;
 
@@ -154,7 +161,8 @@ final class ExplainCommand implements Callable<Integer> {
     ExplainOptions options = options(Normalization.RELU_MAX);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> files = ImageArguments.expand(images);
+    List<Path> files = ImageArguments.expand(images, recursive);
+    ReportWriter page = new ReportWriter(out);
     ArrayNode results = ClassifyCommand.JSON.createArrayNode();
     Set<String> stems = new HashSet<>();
     int failed = 0;
@@ -164,8 +172,10 @@ final class ExplainCommand implements Callable<Integer> {
         progress.start(file.getFileName().toString());
         try {
           String stem = uniqueStem(file, stems);
+          List<Manifest> savedSet = new ArrayList<>();
           for (Explanation e : explainer.explainAll(file, options)) {
             Manifest saved = e.save(out, stem, format);
+            savedSet.add(saved);
             progress.clear();
             if (json) {
               results.add(ClassifyCommand.JSON.valueToTree(saved));
@@ -177,12 +187,20 @@ final class ExplainCommand implements Callable<Integer> {
                   out.resolve(saved.files().get("overlay")));
             }
           }
+          page.add(file, savedSet);
         } catch (ImageLoadException e) {
           failed++;
           progress.note("cam4j: error: " + e.getMessage());
+          page.addFailure(file, e.getMessage());
         }
       }
       progress.clear();
+    }
+    if (report) {
+      Path index = page.write();
+      if (!json) {
+        stdout.println("report: " + index);
+      }
     }
     if (json) {
       ObjectNode root = ClassifyCommand.JSON.createObjectNode();

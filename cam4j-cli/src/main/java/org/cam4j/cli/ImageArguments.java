@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,8 +12,8 @@ import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 
 /**
- * Expands IMAGE|DIR arguments: files as given, folders to their images sorted by name (with
- * {@code recursive}, the images of every subfolder too, sorted by their path in the folder).
+ * Expands IMAGE|DIR arguments: files as given, folders to their images sorted by path (with
+ * subfolders when recursive).
  */
 final class ImageArguments {
   static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
@@ -26,6 +25,7 @@ final class ImageArguments {
     return expand(arguments, false);
   }
 
+  /** The photos named or found in the folders named; subfolders too when {@code recursive}. */
   static List<Path> expand(List<Path> arguments, boolean recursive) {
     List<Path> images = new ArrayList<>();
     for (Path a : arguments) {
@@ -34,8 +34,7 @@ final class ImageArguments {
         if (found.isEmpty()) {
           throw new InvalidInputException("no images ("
               + String.join(", ", EXTENSIONS.stream().sorted()
-              .toList()) + ") in folder " + a + (recursive ? " or its subfolders"
-              : " (--recursive searches subfolders)"));
+              .toList()) + ") in folder " + a + (recursive ? " or its subfolders" : ""));
         }
         images.addAll(found);
       } else if (Files.exists(a)) {
@@ -49,24 +48,12 @@ final class ImageArguments {
 
   private static List<Path> imagesIn(Path dir, boolean recursive) {
     try (Stream<Path> files = recursive ? Files.walk(dir) : Files.list(dir)) {
-      // compared name by name, so a folder's photos stay together: a/z.png before a-b/x.png
-      // (plain path order puts a-b/ first, '-' sorting before '/')
       return files.filter(Files::isRegularFile).filter(ImageArguments::hasImageExtension)
-          .sorted(Comparator.comparing(dir::relativize, ImageArguments::byNames)).toList();
+          .sorted().toList();
     } catch (IOException e) {
       throw new ResourceUnavailableException("cannot list folder " + dir + ": "
           + e.getMessage(), e);
     }
-  }
-
-  private static int byNames(Path a, Path b) {
-    for (int i = 0; i < Math.min(a.getNameCount(), b.getNameCount()); i++) {
-      int c = a.getName(i).toString().compareTo(b.getName(i).toString());
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.getNameCount(), b.getNameCount());
   }
 
   private static boolean hasImageExtension(Path p) {

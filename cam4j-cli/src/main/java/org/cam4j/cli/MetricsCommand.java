@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.CamModel;
+import org.cam4j.explain.ExplainOptions;
+import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Target;
 import org.cam4j.metrics.AverageDrop;
 import org.cam4j.metrics.AverageDropResult;
@@ -35,6 +37,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -46,11 +50,24 @@ final class MetricsCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions = new ModelOptions();
 
-  @Option(names = "--tensor", paramLabel = "INPUT.npy", required = true,
+  @Parameters(paramLabel = "IMAGE", arity = "0..1",
+      description = "A photo: preprocessed and explained with --method on the spot, then scored"
+          + " (instead of --tensor and --map).")
+  Path image;
+
+  @Option(names = "--method", paramLabel = "M", defaultValue = "gradcam",
+      description = "With IMAGE: the method whose map is scored (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--layer", paramLabel = "NAME", defaultValue = "auto", split = ",",
+      description = "With IMAGE: the layer(s) explained (default: auto).")
+  List<String> layers;
+
+  @Option(names = "--tensor", paramLabel = "INPUT.npy",
       description = "An already preprocessed float32 tensor in the model's layout.")
   Path tensor;
 
-  @Option(names = "--map", paramLabel = "MAP.npy", required = true,
+  @Option(names = "--map", paramLabel = "MAP.npy",
       description = "Saliency maps [N,H,W] at the input resolution, in [0, 1] (as explain"
           + " writes them).")
   Path map;
@@ -93,35 +110,50 @@ final class MetricsCommand implements Callable<Integer> {
   public Integer call() {
     MetricOptions options = MetricOptions.builder().steps(steps).batchSize(batchSize)
         .insertionBaseline(insertionStart).build();
+    if ((image == null) == (tensor == null && map == null)) {
+      throw new ParameterException(spec.commandLine(),
+          "give a photo (IMAGE) or --tensor INPUT.npy and --map MAP.npy, not both");
+    }
+    if (image != null) {
+      try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr())) {
+        PhotoMap scored = PhotoMap.of(explainer, existing(image, "image"), ExplainOptions.builder()
+            .method(method).layers(layers).target(Target.parse(target)).build());
+        return score(explainer.model(), options, scored.input(), scored.map());
+      }
+    }
     FloatTensor input = Npy.read(existing(tensor, "tensor"));
     FloatTensor maps = Npy.read(existing(map, "map"));
+    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
+      return score(model, options, input, maps);
+    }
+  }
+
+  private int score(CamModel model, MetricOptions options, FloatTensor input, FloatTensor maps) {
     PointingResult pointing = boxes.isEmpty() ? null : PointingGame.withTolerance(tolerance)
         .evaluate(maps, boxesPerImage(maps));
-    try (CamModel model = modelOptions.load(spec.commandLine().getErr())) {
-      int[] classes = classes(model, input);
-      AverageDropResult drop = AverageDrop.of(model, options).evaluate(input, maps, classes);
-      DeletionInsertion curves = DeletionInsertion.of(model, options);
-      CurveResult deletion = curves.deletion(input, maps, classes);
-      CurveResult insertion = curves.insertion(input, maps, classes);
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(json(classes, drop, deletion, insertion, pointing));
-      } else {
-        out.printf("classes: %s%n", Arrays.toString(classes));
-        out.printf("average drop: %.3f %% (lower is better)%n", drop.averageDrop());
-        out.printf("increase in confidence: %.3f %% (higher is better)%n",
-            drop.increaseInConfidence());
-        out.printf("deletion AUC: %.4f (lower is better; %d steps to %s)%n", deletion.meanAuc(),
-            steps, Baseline.zero());
-        out.printf("insertion AUC: %.4f (higher is better; %d steps from %s)%n",
-            insertion.meanAuc(), steps, insertionStart);
-        if (pointing != null) {
-          out.printf("pointing game: %d/%d hits, accuracy %.3f (tolerance %s px)%n",
-              pointing.hits(), pointing.images().size(), pointing.accuracy(), tolerance);
-        }
+    int[] classes = classes(model, input);
+    AverageDropResult drop = AverageDrop.of(model, options).evaluate(input, maps, classes);
+    DeletionInsertion curves = DeletionInsertion.of(model, options);
+    CurveResult deletion = curves.deletion(input, maps, classes);
+    CurveResult insertion = curves.insertion(input, maps, classes);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(json(classes, drop, deletion, insertion, pointing));
+    } else {
+      out.printf("classes: %s%n", Arrays.toString(classes));
+      out.printf("average drop: %.3f %% (lower is better)%n", drop.averageDrop());
+      out.printf("increase in confidence: %.3f %% (higher is better)%n",
+          drop.increaseInConfidence());
+      out.printf("deletion AUC: %.4f (lower is better; %d steps to %s)%n", deletion.meanAuc(),
+          steps, Baseline.zero());
+      out.printf("insertion AUC: %.4f (higher is better; %d steps from %s)%n",
+          insertion.meanAuc(), steps, insertionStart);
+      if (pointing != null) {
+        out.printf("pointing game: %d/%d hits, accuracy %.3f (tolerance %s px)%n",
+            pointing.hits(), pointing.images().size(), pointing.accuracy(), tolerance);
       }
-      return 0;
     }
+    return 0;
   }
 
   private static Path existing(Path path, String what) {

@@ -2,9 +2,7 @@ package org.cam4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,37 +10,26 @@ import org.cam4j.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Folders expand to their photos; with --recursive, their subfolders' photos too. */
+/** Which files a folder argument stands for. */
 class ImageArgumentsTest {
-  @TempDir
-  Path dir;
-
-  private Path touch(String relative) throws IOException {
-    Path p = dir.resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.write(p, new byte[] {1});
-    return p;
-  }
-
   @Test
-  void aFolderGivesItsOwnPhotosAndRecursiveItsSubfoldersToo() throws IOException {
-    Path top = touch("b.JPG");
-    touch("notes.txt");
-    Path nested = touch("a/z.png");
-    Path deeper = touch("a/deep/y.webp");
-    Path sibling = touch("a-b/x.png");
+  void subfoldersAreSearchedOnlyWhenRecursive(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("b/deeper"));
+    for (String name : List.of("z.png", "notes.txt", "b/cat.JPG", "b/deeper/dog.webp")) {
+      Files.writeString(dir.resolve(name), "");
+    }
+    assertEquals(List.of(dir.resolve("z.png")), ImageArguments.expand(List.of(dir), false));
+    assertEquals(List.of(dir.resolve("b/cat.JPG"), dir.resolve("b/deeper/dog.webp"),
+        dir.resolve("z.png")), ImageArguments.expand(List.of(dir), true));
 
-    assertEquals(List.of(top), ImageArguments.expand(List.of(dir)));
-    assertEquals(List.of(deeper, nested, sibling, top),
-        ImageArguments.expand(List.of(dir), true), "name by name: a/ before a-b/ before b.JPG");
-  }
-
-  @Test
-  void aFolderWithPhotosOnlyInSubfoldersPointsToRecursive() throws IOException {
-    touch("sub/cat.png");
-    InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> ImageArguments.expand(List.of(dir)));
-    assertTrue(e.getMessage().contains("--recursive"), e.getMessage());
-    assertEquals(1, ImageArguments.expand(List.of(dir), true).size());
+    Path onlyBelow = dir.resolve("c");
+    Files.createDirectories(onlyBelow.resolve("inner"));
+    Files.writeString(onlyBelow.resolve("inner/x.gif"), "");
+    InvalidInputException none = assertThrows(InvalidInputException.class,
+        () -> ImageArguments.expand(List.of(onlyBelow), false));
+    assertEquals("no images (bmp, gif, jpeg, jpg, png, webp) in folder " + onlyBelow,
+        none.getMessage());
+    assertEquals(List.of(onlyBelow.resolve("inner/x.gif")),
+        ImageArguments.expand(List.of(onlyBelow), true));
   }
 }

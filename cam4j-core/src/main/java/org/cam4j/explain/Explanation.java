@@ -170,8 +170,12 @@ public final class Explanation {
   /**
    * Saves {@code <stem>_<method>_overlay.<format>}, {@code _heatmap.<format>}, {@code _map.npy}
    * (float32 [H, W], the normalised map at input resolution), {@code _raw.npy} (float32 [h, w],
-   * the raw map; {@code _raw_<i>.npy} per layer when there are several), {@code _layers.<format>}
-   * (the layer strip, when there are several layers) and {@code _manifest.json}. Each file
+   * the raw map), {@code _manifest.json} and, when there are several layers, per layer
+   * {@code _layer03_<layer>_raw.npy} and {@code _layer03_<layer>_overlay.<format>} (index in
+   * graph order, zero-padded so the names sort in that order; the layer name with {@code /} as
+   * {@code -}; manifest roles {@code layer03_raw}, {@code layer03_overlay}) and
+   * {@code _layers.<format>} (the layer strip). The method's name is made file-name safe:
+   * {@code gradcam++} gives {@code gradcampp}. Each file
    * appears complete or not at all; the files are renamed into place only once all of them are
    * written, and if that fails midway the ones already in place are removed, so a failure never
    * leaves part of the set (an older file of the same name that was replaced is not restored).
@@ -184,7 +188,7 @@ public final class Explanation {
     if (!ext.equals("png") && !ext.equals("jpg")) {
       throw new InvalidInputException("image format must be png or jpg, got " + format);
     }
-    String base = stem + "_" + method();
+    String base = stem + "_" + fileName(method());
     Map<String, String> names = new LinkedHashMap<>();
     Map<Path, byte[]> files = new LinkedHashMap<>();
     Path overlayFile = dir.resolve(base + "_overlay." + ext);
@@ -194,12 +198,22 @@ public final class Explanation {
     put(files, names, "heatmap", heatFile, ImageFiles.encode(heatmapImage(), heatFile));
     put(files, names, "map", dir.resolve(base + "_map.npy"), Npy.toBytes(asTensor(inputMap)));
     List<String> layers = layers();
-    for (int i = 0; i < layers.size(); i++) {
-      String suffix = layers.size() == 1 ? "" : "_" + i;
-      put(files, names, "raw" + suffix, dir.resolve(base + "_raw" + suffix + ".npy"),
-          Npy.toBytes(rawMaps.get(layers.get(i))));
+    if (layers.size() == 1) {
+      put(files, names, "raw", dir.resolve(base + "_raw.npy"), Npy.toBytes(rawMaps.get(
+          layers.get(0))));
     }
     if (layers.size() > 1) {
+      for (int i = 0; i < layers.size(); i++) {
+        String layer = layers.get(i);
+        String tag = layerTag(i, layers.size());
+        String prefix = base + "_" + tag + "_" + fileName(shortName(layer));
+        put(files, names, tag + "_raw", dir.resolve(prefix + "_raw.npy"),
+            Npy.toBytes(rawMaps.get(layer)));
+        Path layerOverlay = dir.resolve(prefix + "_overlay." + ext);
+        put(files, names, tag + "_overlay", layerOverlay, ImageFiles.encode(
+            overlay.blend(photo, Heatmaps.toPhoto(layerMaps.get(layer), prepared)),
+            layerOverlay));
+      }
       Path strip = dir.resolve(base + "_layers." + ext);
       put(files, names, "layers", strip, ImageFiles.encode(layerStrip(224), strip));
     }
@@ -230,9 +244,28 @@ public final class Explanation {
     return safe.isEmpty() ? "explanation" : safe;
   }
 
+  /**
+   * {@code layer03}: the layer's index in graph order, zero-padded so that the files of up to
+   * {@code count} layers sort in that order.
+   */
+  static String layerTag(int index, int count) {
+    int digits = Math.max(2, String.valueOf(count - 1).length());
+    return "layer" + "0".repeat(Math.max(0, digits - String.valueOf(index).length())) + index;
+  }
+
+  /**
+   * A name reduced to file-name-safe characters: {@code +} becomes {@code p} (so
+   * {@code gradcam++} gives {@code gradcampp}), path separators {@code -}, anything else outside
+   * {@code [A-Za-z0-9._-]} {@code _}.
+   */
+  static String fileName(String name) {
+    return name.replace('+', 'p').replaceAll("[/\\\\]+", "-")
+        .replaceAll("[^A-Za-z0-9._-]+", "_");
+  }
+
+  /** The tensor name without ONNX output suffixes such as {@code :0}. */
   private static String shortName(String tensor) {
-    String s = tensor.replaceAll("(_output_0|:0)$", "");
-    return s.length() <= 32 ? s : "..." + s.substring(s.length() - 29);
+    return tensor.replaceAll("(_output_0|:0)$", "");
   }
 
   private static BufferedImage scaled(BufferedImage src, int w, int h) {

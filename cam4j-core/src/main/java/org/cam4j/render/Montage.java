@@ -104,16 +104,29 @@ public final class Montage {
     }
   }
 
-  /** The caption, cut with an ellipsis if it is wider than the cell. */
+  /**
+   * The caption, shortened in the middle with an ellipsis if it is wider than the cell: the
+   * start and the end (for layers: the block and the map size) stay readable.
+   */
   private static String fit(String caption, FontMetrics metrics, int width) {
     if (metrics.stringWidth(caption) <= width) {
       return caption;
     }
-    String text = caption;
-    while (!text.isEmpty() && metrics.stringWidth(text + "\u2026") > width) {
-      text = text.substring(0, text.length() - 1);
+    int head = caption.length() / 2;
+    int tail = caption.length() - head;
+    String text = "\u2026";
+    while (head + tail > 0) {
+      if (head >= tail) {
+        head--;
+      } else {
+        tail--;
+      }
+      text = caption.substring(0, head) + "\u2026" + caption.substring(caption.length() - tail);
+      if (metrics.stringWidth(text) <= width) {
+        break;
+      }
     }
-    return text + "\u2026";
+    return text;
   }
 
   /** Builder for {@link Montage}. */

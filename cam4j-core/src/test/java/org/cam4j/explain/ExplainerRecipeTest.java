@@ -251,9 +251,24 @@ class ExplainerRecipeTest {
     BufferedImage strip = tabby.layerStrip(100);
     assertEquals(100 + Math.max(0, strip.getHeight() - 100), strip.getHeight());
     assertTrue(strip.getWidth() >= 12 * 150, "12 tiles of 150 px: " + strip.getWidth());
-    tabby.save(dir);
+    Manifest saved = tabby.save(dir);
     assertTrue(Files.exists(dir.resolve("cat_gradcam_layers.png")));
-    assertTrue(Files.exists(dir.resolve("cat_gradcam_raw_10.npy")));
+    assertTrue(Files.exists(dir.resolve("cat_gradcam_layer10_MobilenetV2-Conv_1-Relu6_raw.npy")));
+    assertEquals("cat_gradcam_layer03_" + tabby.layers().get(3).replace('/', '-')
+        + "_overlay.png", saved.files().get("layer03_overlay"));
+    // sorted by name, the per-layer overlays come in graph order (layer10 after layer09)
+    List<String> overlays;
+    try (Stream<Path> files = Files.list(dir)) {
+      overlays = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("_layer") && n.endsWith("_overlay.png")).sorted().toList();
+    }
+    assertEquals(11, overlays.size());
+    for (int i = 0; i < 11; i++) {
+      assertEquals(saved.files().get(String.format("layer%02d_overlay", i)), overlays.get(i));
+    }
+    BufferedImage layer3 = ImageIO.read(dir.resolve(overlays.get(3)).toFile());
+    assertEquals(tabby.photo().getWidth(), layer3.getWidth());
+    assertEquals("gradcampp", Explanation.fileName("gradcam++"), "method names safe in files");
   }
 
   @Test
