@@ -11,6 +11,7 @@ import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Normalization;
 import org.cam4j.explain.Target;
 import org.cam4j.explain.TensorExplanation;
+import org.cam4j.graph.LayerCatalog;
 import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -35,6 +36,21 @@ class TransformerParityTest {
     return Stream.of(
         Arguments.of("vit_tiny", "onnx::Transpose_382", 588),
         Arguments.of("convnext_tiny", "onnx::GlobalAveragePool_268", 310));
+  }
+
+  /**
+   * The reference layers are the defaults: ViT's last block's first LayerNorm, and ConvNeXt's
+   * last stage output before global pooling.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void theReferenceLayerIsTheDefault(String model, String layer, int cls) {
+    try (CamModel m = CamModel.load(SharedData.path("models/random/" + model + "_random.onnx"))) {
+      LayerCatalog.Layer def = m.layers().defaultLayer();
+      assertEquals(layer, def.name());
+      assertEquals(model.equals("vit_tiny") ? "tokens 1+14x14" : "nchw 256x7x7",
+          def.describeLayout());
+    }
   }
 
   @ParameterizedTest(name = "{0}")
