@@ -30,6 +30,8 @@ final class LayoutInference {
   private final Map<String, long[]> flat = new HashMap<>();
   private final Set<String> afterConv = new HashSet<>();
   private final Set<String> fromTokens = new HashSet<>();
+  /** The batch of the probed shapes, from the first convolution's output. */
+  private long batch = -1;
 
   private LayoutInference(Map<String, long[]> shapes) {
     this.shapes = shapes;
@@ -53,7 +55,11 @@ final class LayoutInference {
         afterConv.add(out);
       }
       long[] s = shapes.get(out);
-      Optional<FeatureLayout> layout = s == null || s[0] != 1 ? Optional.empty()
+      if (batch < 0 && s != null && CONV_OPS.contains(node.getOpType())) {
+        batch = s[0];
+      }
+      // a [T, N, C] view (attention's sequence-first layout) is none of the layouts
+      Optional<FeatureLayout> layout = s == null || s[0] != batch ? Optional.empty()
           : s.length == 4 ? spatial(node, inputs, s, conv && !tokenLineage)
           : s.length == 3 ? tokens(node, inputs, s, out) : Optional.empty();
       if (layout.isPresent()) {
