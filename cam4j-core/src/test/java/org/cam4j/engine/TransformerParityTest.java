@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.cam4j.SharedData;
 import org.cam4j.explain.ExplainOptions;
+import java.awt.image.BufferedImage;
 import org.cam4j.explain.Explainer;
+import org.cam4j.explain.Explanation;
 import org.cam4j.explain.Normalization;
 import org.cam4j.explain.Target;
 import org.cam4j.explain.TensorExplanation;
@@ -15,6 +17,7 @@ import org.cam4j.graph.LayerCatalog;
 import org.cam4j.internal.maps.MapOps;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,6 +53,36 @@ class TransformerParityTest {
       assertEquals(layer, def.name());
       assertEquals(model.equals("vit_tiny") ? "tokens 1+14x14" : "nchw 256x7x7",
           def.describeLayout());
+    }
+  }
+
+  /**
+   * A photo through the ViT's default token layer: the 14x14 raw map is the tensor pipeline's
+   * for the same preprocessed input (1e-5 of its max: the same run), and the photo map has the
+   * photo's full size.
+   */
+  @Test
+  void aPhotoIsExplainedAtTheTokenLayer() {
+    try (Explainer explainer = Explainer.builder(
+        SharedData.path("models/random/vit_tiny_random.onnx")).build()) {
+      BufferedImage photo = explainer.imageLoader().load(SharedData.path("images/cat.png"));
+      ExplainOptions options = ExplainOptions.builder().target(Target.index(588)).build();
+      Explanation e = explainer.explain(photo, options);
+      assertEquals(List.of("onnx::Transpose_382"), e.layers());
+      FloatTensor raw = e.rawMap("onnx::Transpose_382");
+      assertEquals(14 * 14, raw.size());
+      FloatTensor input = explainer.preprocessing().prepare(photo,
+          explainer.model().signature().layout(), 224, 224).tensor();
+      FloatTensor expected = explainer.explainTensor(input, options).get(0).rawMaps().get(0);
+      double max = 0;
+      for (int i = 0; i < expected.size(); i++) {
+        max = Math.max(max, Math.abs(expected.get(i)));
+      }
+      for (int i = 0; i < expected.size(); i++) {
+        assertEquals(expected.get(i), raw.get(i), 1e-5 * max);
+      }
+      assertEquals(photo.getWidth(), e.photoMap().width());
+      assertEquals(photo.getHeight(), e.photoMap().height());
     }
   }
 
