@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
@@ -55,6 +56,20 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Layer(s) to explain: auto (default), a tensor name, a block name such as"
           + " layer4, or a suffix; several are fused.")
   List<String> layers;
+
+  @Option(names = "--layer-layout", paramLabel = "nchw|nhwc|tokens",
+      description = "How the layer holds its feature maps, when the graph does not tell:"
+          + " nchw, nhwc (channels-last) or tokens [N, k+h*w, C] (default: inferred).")
+  String layerLayout;
+
+  @Option(names = "--grid", paramLabel = "HxW",
+      description = "Token grid, e.g. 14x14 (with --layer-layout tokens; default: a square).")
+  String grid;
+
+  @Option(names = "--prefix-tokens", paramLabel = "K",
+      description = "Class/distillation/register tokens before the grid (with --layer-layout"
+          + " tokens; default: found from the token count).")
+  Integer prefixTokens;
 
   @Option(names = "--all-layers",
       description = "Explain every block output in one backward pass and draw them as a strip.")
@@ -154,7 +169,10 @@ final class ExplainCommand implements Callable<Integer> {
     return ExplainOptions.builder().layers(layers).allLayers(allLayers)
         .target(Target.parse(target).scored(kind))
         .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth))
-        .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top).build();
+        .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top)
+        .layerLayout(layerLayout == null && grid == null && prefixTokens == null ? null
+            : FeatureLayout.parse(layerLayout, grid, prefixTokens))
+        .build();
   }
 
   private int explainPhotos() {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** Lists the feature maps that can be explained, the default marked. */
 @Command(name = "layers", mixinStandardHelpOptions = true,
-    description = "List candidate layers (4-D feature maps) with their shapes; * marks the default.")
+    description = "List candidate layers (feature maps: NCHW, NHWC or tokens) with their shapes and"
+        + " layouts; * marks the default.")
 final class LayersCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions = new ModelOptions();
@@ -29,7 +30,8 @@ final class LayersCommand implements Callable<Integer> {
           + Arrays.toString(model.signature().inputShape(1)) + " " + model.signature().layout());
       for (LayerCatalog.Layer l : layers.candidates()) {
         String mark = l.equals(layers.defaultLayer()) ? "* " : "  ";
-        out.println(mark + l.name() + "  " + Arrays.toString(l.shape()) + "  " + l.opType());
+        out.println(mark + l.name() + "  " + Arrays.toString(l.shape()) + "  " + l.opType()
+            + "  " + l.describeLayout());
       }
       return 0;
     }

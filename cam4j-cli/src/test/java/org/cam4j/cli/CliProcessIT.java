@@ -127,6 +127,50 @@ class CliProcessIT {
     assertEquals(8, compared, "reference methods compared");
   }
 
+  /**
+   * ViT through the CLI contract: the token layer [1, 197, 192] read as 1+14x14 (class token
+   * dropped), Grad-CAM within 1e-4 of pytorch-grad-cam's normalised and raw maps (the core
+   * parity bound; raw relative to the reference's max).
+   */
+  @Test
+  void vitTokenLayerMatchesThePeerThroughTheContract() throws Exception {
+    Path out = tmp.resolve("vit");
+    String ref = "reference/vit_tiny/onnx__Transpose_382/";
+    Outcome r = cam4j("explain", "--model", shared("models/random/vit_tiny_random.onnx")
+        .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",
+        "onnx::Transpose_382", "--class", "588", "--method", "gradcam", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(maxAbsDiff(Npy.read(out.resolve("gradcam.npy")),
+        Npy.read(shared(ref + "gradcam.npy"))) < 1e-4);
+    FloatTensor refRaw = Npy.read(shared(ref + "gradcam_raw.npy"));
+    FloatTensor raw = Npy.read(out.resolve("gradcam_raw.npy"));
+    assertArrayEquals(new long[] {1, 14, 14}, raw.shape());
+    float scale = 0;
+    for (float v : refRaw.toArray()) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    assertTrue(maxAbsDiff(raw, refRaw) < 1e-4 * scale);
+    // a layout that does not fit the tensor is refused with one line, not guessed
+    Outcome wrong = cam4j("explain", "--model", shared("models/random/vit_tiny_random.onnx")
+        .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",
+        "onnx::Transpose_382", "--layer-layout", "nhwc", "--out", tmp.resolve("no").toString());
+    assertTrue(wrong.code() != 0 && wrong.err().contains("nhwc layer must be 4-D"), wrong.err());
+  }
+
+  @Test
+  void layersMarksTheTransformerReferenceLayersAsDefault() throws Exception {
+    Outcome vit = cam4j("layers", "--model", shared("models/random/vit_tiny_random.onnx")
+        .toString());
+    assertEquals(0, vit.code(), vit.err());
+    assertTrue(vit.out().contains("* onnx::Transpose_382  [1, 197, 192]  LayerNormalization"
+        + "  tokens 1+14x14"), vit.out());
+    Outcome convnext = cam4j("layers", "--model",
+        shared("models/random/convnext_tiny_random.onnx").toString());
+    assertEquals(0, convnext.code(), convnext.err());
+    assertTrue(convnext.out().contains("* onnx::GlobalAveragePool_268  [1, 256, 7, 7]"),
+        convnext.out());
+  }
+
   @Test
   void layersMarksTheDefault() throws Exception {
     Outcome r = cam4j("layers", "--model", shared("models/mobilenet_v2_1.0_224_dequant.onnx")

@@ -3,7 +3,9 @@ package org.cam4j.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.cam4j.InvalidInputException;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.method.CamMethod;
 import org.cam4j.method.MethodOptions;
 import org.cam4j.method.Methods;
@@ -24,6 +26,7 @@ public final class ExplainOptions {
   private final Normalization normalization;
   private final Overlay overlay;
   private final int topK;
+  private final FeatureLayout layerLayout;
 
   private ExplainOptions(Builder b) {
     List<CamMethod> made = new ArrayList<>();
@@ -38,11 +41,20 @@ public final class ExplainOptions {
     this.normalization = b.normalization;
     this.overlay = b.overlay;
     this.topK = b.topK;
+    this.layerLayout = b.layerLayout;
   }
 
   /** Grad-CAM of each image's top class at the default layer. */
   public static ExplainOptions defaults() {
     return builder().build();
+  }
+
+  /**
+   * The layout the explained layers are read in when given, overriding the one inferred from
+   * the graph.
+   */
+  public Optional<FeatureLayout> layerLayout() {
+    return Optional.ofNullable(layerLayout);
   }
 
   /** A builder starting from the defaults. */
@@ -104,6 +116,7 @@ public final class ExplainOptions {
     private Normalization normalization = Normalization.RELU_MAX;
     private Overlay overlay = Overlay.defaults();
     private int topK = 5;
+    private FeatureLayout layerLayout;
 
     private Builder() {
     }
@@ -196,6 +209,16 @@ public final class ExplainOptions {
         throw new InvalidInputException("top-k must be >= 1, got " + k);
       }
       this.topK = k;
+      return this;
+    }
+
+    /**
+     * Reads the explained layers in this layout rather than the one inferred from the graph
+     * (null: inferred). Needed where the graph leaves it open, e.g. a 3-D token tensor the
+     * layer discovery did not follow.
+     */
+    public Builder layerLayout(FeatureLayout layout) {
+      this.layerLayout = layout;
       return this;
     }
 

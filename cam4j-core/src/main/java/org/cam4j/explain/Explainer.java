@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.cam4j.Cancellation;
 import org.cam4j.Versions;
 import org.cam4j.engine.CamModel;
 import org.cam4j.engine.EngineOptions;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.image.CropBox;
@@ -166,8 +169,8 @@ public final class Explainer implements AutoCloseable {
     PreparedImage prepared = prepare(photo);
     double preprocessMs = millisSince(t0);
     List<String> layers = resolveLayers(options);
-    CamContext context = CamContext.of(model, prepared.tensor(), layers,
-        options.target().resolve(labels));
+    CamContext context = context(prepared.tensor(), layers, options.target().resolve(labels),
+        options);
     List<Explanation> out = new ArrayList<>();
     for (CamMethod method : options.methods()) {
       Cancellation.checkpoint();
@@ -226,7 +229,7 @@ public final class Explainer implements AutoCloseable {
     Objects.requireNonNull(input, "input");
     List<String> layers = resolveLayers(options);
     Target target = options.target().resolve(labels);
-    CamContext context = CamContext.of(model, input, layers, target);
+    CamContext context = context(input, layers, target, options);
     ModelSignature s = model.signature();
     int height = (int) s.height();
     int width = (int) s.width();
@@ -324,6 +327,15 @@ public final class Explainer implements AutoCloseable {
   private PreparedImage prepare(BufferedImage photo) {
     ModelSignature s = model.signature();
     return preprocessing.prepare(photo, s.layout(), (int) s.width(), (int) s.height());
+  }
+
+  /** The shared context, with the options' layer layout for every explained layer. */
+  private CamContext context(FloatTensor input, List<String> layers, Target target,
+      ExplainOptions options) {
+    Map<String, FeatureLayout> layouts = new HashMap<>();
+    options.layerLayout().ifPresent(l -> layers.forEach(name -> layouts.put(name, l)));
+    return CamContext.of(model, input, layers,
+        Collections.nCopies((int) input.dim(0), target), layouts);
   }
 
   private List<String> resolveLayers(ExplainOptions options) {

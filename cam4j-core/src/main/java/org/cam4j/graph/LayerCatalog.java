@@ -3,6 +3,7 @@ package org.cam4j.graph;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.InvalidInputException;
 import org.cam4j.internal.text.EditDistance;
 
 /**
@@ -15,6 +16,7 @@ public final class LayerCatalog {
   private final Layer defaultLayer;
   private final List<Layer> blockOutputs;
   private final Map<String, long[]> shapes;
+  private final Map<String, FeatureLayout> layouts;
 
   /**
    * A feature map that can be explained.
@@ -22,11 +24,22 @@ public final class LayerCatalog {
    * @param name ONNX tensor name
    * @param opType op producing it
    * @param shape its shape at batch 1
+   * @param layout how it holds its feature maps
    */
-  public record Layer(String name, String opType, long[] shape) {
-    /** The channel count: dimension 1 of the shape. */
+  public record Layer(String name, String opType, long[] shape, FeatureLayout layout) {
+    /** An NCHW feature map. */
+    public Layer(String name, String opType, long[] shape) {
+      this(name, opType, shape, FeatureLayout.nchw());
+    }
+
+    /** The channel count, wherever the layout keeps it. */
     public long channels() {
-      return shape[1];
+      return layout.channels(shape);
+    }
+
+    /** The layout and grid as the layers listing says it, e.g. {@code tokens 1+14x14}. */
+    public String describeLayout() {
+      return layout.describe(shape);
     }
 
     @Override
@@ -41,16 +54,17 @@ public final class LayerCatalog {
 
     @Override
     public String toString() {
-      return name + " " + Arrays.toString(shape) + " (" + opType + ")";
+      return name + " " + Arrays.toString(shape) + " " + describeLayout() + " (" + opType + ")";
     }
   }
 
   private LayerCatalog(List<Layer> candidates, Layer defaultLayer, List<Layer> blockOutputs,
-      Map<String, long[]> shapes) {
+      Map<String, long[]> shapes, Map<String, FeatureLayout> layouts) {
     this.candidates = List.copyOf(candidates);
     this.defaultLayer = defaultLayer;
     this.blockOutputs = List.copyOf(blockOutputs);
     this.shapes = Map.copyOf(shapes);
+    this.layouts = Map.copyOf(layouts);
   }
 
   /**
@@ -60,14 +74,43 @@ public final class LayerCatalog {
    * @param defaultLayer the one explained when none is named
    * @param blockOutputs the block outputs, in graph order, ending with the default layer
    * @param shapes shape at batch 1 of every node output
+   * @param layouts the layout of each tensor holding feature maps
    */
   public static LayerCatalog of(List<Layer> candidates, Layer defaultLayer,
-      List<Layer> blockOutputs, Map<String, long[]> shapes) {
+      List<Layer> blockOutputs, Map<String, long[]> shapes, Map<String, FeatureLayout> layouts) {
     if (!candidates.contains(defaultLayer)) {
       throw new IllegalArgumentException("the default layer " + defaultLayer.name()
           + " is not a candidate");
     }
-    return new LayerCatalog(candidates, defaultLayer, blockOutputs, shapes);
+    return new LayerCatalog(candidates, defaultLayer, blockOutputs, shapes, layouts);
+  }
+
+  /**
+   * The layout of a tensor: the one found in the graph, else NCHW for a 4-D tensor whose shape
+   * cannot be channels-last.
+   *
+   * @throws InvalidInputException when the graph does not tell and the shape leaves it open (a
+   *     3-D tensor, or [N,h,h,C] that could be NHWC): name the layout explicitly
+   */
+  public FeatureLayout layout(String tensor) {
+    long[] s = shapes.get(tensor);
+    if (s == null) {
+      throw new UnknownLayerException(tensor, closest(tensor, 5));
+    }
+    return layoutOf(tensor, s);
+  }
+
+  private FeatureLayout layoutOf(String tensor, long[] s) {
+    FeatureLayout known = layouts.get(tensor);
+    if (known != null) {
+      return known;
+    }
+    if (s.length == 4 && s[1] != s[2] && s[2] == s[3]) {
+      return FeatureLayout.nchw();
+    }
+    throw new InvalidInputException("cannot tell how " + tensor + " " + Arrays.toString(s)
+        + " holds its feature maps: give the layer layout (nchw, nhwc or tokens with its grid"
+        + " and prefix tokens)");
   }
 
   /** Candidate feature maps in graph order. */
@@ -105,8 +148,11 @@ public final class LayerCatalog {
       }
     }
     long[] s = shapes.get(query);
-    if (s != null && s.length == 4) {
-      return new Layer(query, "?", s.clone());
+    if (s != null && (s.length == 4 || s.length == 3)) {
+      // provisional when the graph does not tell: layout(name) decides or refuses at use
+      FeatureLayout provisional = s.length == 4 ? FeatureLayout.nchw()
+          : FeatureLayout.tokens(-1, 0, 0);
+      return new Layer(query, "?", s.clone(), layouts.getOrDefault(query, provisional));
     }
     String q = normalise(query);
     if (q.isEmpty()) {

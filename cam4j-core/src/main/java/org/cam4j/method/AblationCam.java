@@ -8,6 +8,7 @@ import java.util.Map;
 import org.cam4j.Cancellation;
 import org.cam4j.InvalidInputException;
 import org.cam4j.engine.HeadModel;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -45,6 +46,10 @@ public final class AblationCam extends ModelWeightedCam {
 
   @Override
   float[] weights(CamContext context, String layer, FeatureMaps a) {
+    if (context.layout(layer).kind() != FeatureLayout.Kind.NCHW) {
+      throw new InvalidInputException("ablationcam feeds ablated maps to the network's head and"
+          + " supports NCHW layers only; " + layer + " is " + context.layout(layer));
+    }
     HeadModel head = context.model().head(layer);
     List<String> boundaryNames = head.boundary();
     Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()

@@ -130,7 +130,8 @@ public final class AugSmooth extends CamMethod {
     for (int b = 0; b < blocks; b++) {
       targets.addAll(fixed);
     }
-    return CamContext.of(model, FloatTensor.stack(rows), context.layers(), targets);
+    return CamContext.of(model, FloatTensor.stack(rows), context.layers(), targets,
+        context.layoutOverrides());
   }
 
   /** One image [C,H,W] or [H,W,C] times a factor, mirrored along its width if asked. */

@@ -12,6 +12,7 @@ import org.cam4j.engine.CamModel;
 import org.cam4j.engine.ForwardResult;
 import org.cam4j.engine.GradientResult;
 import org.cam4j.explain.Target;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.tensor.FloatTensor;
 
@@ -29,12 +30,14 @@ public final class CamContext {
   private final List<String> layers;
   private final List<Target> targets;
   private final ScoreSeed seed;
+  private final Map<String, FeatureLayout> layouts;
   private final Map<Object, Object> memos = new HashMap<>();
   private GradientResult run;
   private ForwardResult forward;
 
   private CamContext(CamModel model, FloatTensor input, List<String> layers,
-      List<Target> targets) {
+      List<Target> targets, Map<String, FeatureLayout> layouts) {
+    this.layouts = Map.copyOf(layouts);
     this.model = Objects.requireNonNull(model, "model");
     this.input = Objects.requireNonNull(input, "input");
     this.layers = List.copyOf(layers);
@@ -53,7 +56,28 @@ public final class CamContext {
    */
   public static CamContext of(CamModel model, FloatTensor input, List<String> layers,
       List<Target> targets) {
-    return new CamContext(model, input, layers, targets);
+    return of(model, input, layers, targets, Map.of());
+  }
+
+  /**
+   * A context with the layout of some layers given rather than inferred from the graph.
+   *
+   * @param layouts layout overrides by layer name; other layers use the model's catalog
+   */
+  public static CamContext of(CamModel model, FloatTensor input, List<String> layers,
+      List<Target> targets, Map<String, FeatureLayout> layouts) {
+    return new CamContext(model, input, layers, targets, layouts);
+  }
+
+  /** This context's layout overrides, for contexts derived from it (augmented copies). */
+  Map<String, FeatureLayout> layoutOverrides() {
+    return layouts;
+  }
+
+  /** How {@code layer} holds its feature maps: the override, else the model's catalog. */
+  public FeatureLayout layout(String layer) {
+    FeatureLayout given = layouts.get(layer);
+    return given != null ? given : model.layers().layout(layer);
   }
 
   /** A context where every row explains {@code target}. */
@@ -90,9 +114,17 @@ public final class CamContext {
     return run;
   }
 
-  /** A layer's activations [N,C,h,w], without a backward pass unless one was run already. */
+  /**
+   * A layer's activations as [N,C,h,w] whatever its layout, without a backward pass unless one
+   * was run already.
+   */
   public synchronized FloatTensor activations(String layer) {
-    return run != null ? run.activation(layer) : forward().tensor(layer);
+    return layout(layer).toNchw(run != null ? run.activation(layer) : forward().tensor(layer));
+  }
+
+  /** A layer's score gradients as [N,C,h,w] whatever its layout, from the shared run. */
+  public synchronized FloatTensor gradients(String layer) {
+    return layout(layer).toNchw(run().gradient(layer));
   }
 
   /** Per row the class explained, or -1 for a custom weighting of the scores. */

@@ -60,8 +60,8 @@ public abstract class CamMethod {
     if (!needsGradients()) {
       return channelTerms(FeatureMaps.of(context.activations(layer)), null);
     }
-    GradientResult run = context.run();
-    return channelTerms(FeatureMaps.of(run.activation(layer)), FeatureMaps.of(run.gradient(layer)));
+    FeatureMaps gradients = FeatureMaps.of(context.gradients(layer));
+    return channelTerms(FeatureMaps.of(context.activations(layer)), gradients);
   }
 
   /** The per-channel terms [N,C,h,w]; by default {@code w_c A_c}. */

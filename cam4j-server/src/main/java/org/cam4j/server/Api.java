@@ -113,6 +113,7 @@ final class Api {
       o.put("op", l.opType());
       ArrayNode shape = o.putArray("shape");
       Arrays.stream(l.shape()).forEach(shape::add);
+      o.put("layout", l.describeLayout());
       o.put("default", l.equals(catalog.defaultLayer()));
       o.put("block", catalog.blockOutputs().contains(l));
     }

@@ -111,6 +111,10 @@ class ApiTest {
     String def = a.json().path("default").asText();
     List<String> marked = new ArrayList<>();
     a.json().path("layers").forEach(l -> {
+      // a CNN's maps are NCHW: the layout repeats the shape's C, h, w
+      JsonNode s = l.path("shape");
+      assertEquals("nchw " + s.path(1).asLong() + "x" + s.path(2).asLong() + "x"
+          + s.path(3).asLong(), l.path("layout").asText());
       if (l.path("default").asBoolean()) {
         marked.add(l.path("name").asText());
       }

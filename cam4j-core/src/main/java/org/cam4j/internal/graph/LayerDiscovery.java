@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.LayerCatalog.Layer;
 import org.cam4j.graph.NotAnImageModelException;
 import org.cam4j.internal.onnx.NodeProto;
 
 /**
- * Layer discovery over a graph: the tensors worth explaining (4-D feature maps with spatial
- * extent, after the first convolution, before any global pooling and feeding the score), the
+ * Layer discovery over a graph: the tensors worth explaining (feature maps with spatial extent
+ * in any layout {@link LayoutInference} recognises, after the first convolution, before any global pooling and feeding the score), the
  * default one and the block outputs, as a {@link LayerCatalog}. Global pooling ends the maps even
  * when a channels-last head views the pooled vector as [N, 1, 1, C] (ConvNeXt's classifier
  * LayerNorm).
@@ -41,6 +43,7 @@ public final class LayerDiscovery {
     Set<String> pooled = new HashSet<>();
     Set<String> fixed = new HashSet<>();
     Set<String> feedsScore = ancestors(graph, score);
+    Map<String, FeatureLayout> layouts = LayoutInference.infer(graph, shapes);
     List<Layer> found = new ArrayList<>();
     for (NodeProto node : graph.nodes()) {
       boolean conv = CONV_OPS.contains(node.getOpType())
@@ -62,8 +65,9 @@ public final class LayerDiscovery {
           continue;
         }
         long[] s = shapes.get(out);
-        if (conv && s != null && s.length == 4 && s[2] * s[3] > 1 && feedsScore.contains(out)) {
-          found.add(new Layer(out, node.getOpType(), s.clone()));
+        FeatureLayout layout = layouts.get(out);
+        if (conv && layout != null && area(layout, s) > 1 && feedsScore.contains(out)) {
+          found.add(new Layer(out, node.getOpType(), s.clone(), layout));
         }
       }
     }
@@ -72,13 +76,46 @@ public final class LayerDiscovery {
           + " that feed its score: it does not look like a CNN image classifier");
     }
     Layer def = found.get(found.size() - 1);
-    for (int i = found.size() - 1; i >= 0; i--) {
+    Optional<Layer> attentionInput = lastAttentionInput(graph, found);
+    for (int i = found.size() - 1; i >= 0 && attentionInput.isEmpty(); i--) {
       if (found.get(i).channels() != classes) {
         def = found.get(i);
         break;
       }
     }
-    return LayerCatalog.of(found, def, blockOutputs(graph, found, def), shapes);
+    def = attentionInput.orElse(def);
+    return LayerCatalog.of(found, def, blockOutputs(graph, found, def), shapes, layouts);
+  }
+
+  /** The map's spatial size h·w. */
+  private static long area(FeatureLayout layout, long[] s) {
+    return switch (layout.kind()) {
+      case NCHW -> s[2] * s[3];
+      case NHWC -> s[1] * s[2];
+      case TOKENS -> (long) layout.gridHeight() * layout.gridWidth();
+    };
+  }
+
+  /**
+   * In a transformer, the last LayerNormalization output on the tokens that feeds an attention
+   * Softmax: the last block's first norm, pytorch-grad-cam's advice for ViT (the last block's
+   * output reaches the class token only).
+   */
+  private static Optional<Layer> lastAttentionInput(ModelGraph graph, List<Layer> found) {
+    Set<String> feedsAttention = new HashSet<>();
+    for (NodeProto n : graph.nodes()) {
+      if (n.getOpType().equals("Softmax")) {
+        feedsAttention.addAll(ancestors(graph, n.getInput(0)));
+      }
+    }
+    Layer last = null;
+    for (Layer l : found) {
+      if (l.layout().kind() == FeatureLayout.Kind.TOKENS
+          && l.opType().equals("LayerNormalization") && feedsAttention.contains(l.name())) {
+        last = l;
+      }
+    }
+    return Optional.ofNullable(last);
   }
 
   /**

@@ -262,8 +262,7 @@ async function loadModel() {
   const select = $('layer');
   select.replaceChildren();
   for (const l of layers.layers) {
-    const shape = l.shape.slice(1).join('x');
-    const text = (l.default ? '★ ' : l.block ? '▸ ' : '   ') + l.name + '  [' + shape + ']'
+    const text = (l.default ? '★ ' : l.block ? '▸ ' : '   ') + l.name + '  [' + l.layout + ']'
       + (l.default ? '  (default)' : '');
     option(select, l.name, text, l.default);
   }
