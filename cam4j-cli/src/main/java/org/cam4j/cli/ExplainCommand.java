@@ -88,6 +88,11 @@ final class ExplainCommand implements Callable<Integer> {
           + " integrated-gradients (default: each method's own).")
   int batchSize;
 
+  @Option(names = "--max-channels", paramLabel = "N", defaultValue = "0",
+      description = "scorecam scores only the N channels of highest spatial variance (default:"
+          + " all; not pytorch-grad-cam parity, recorded as scorecam(max-channels=N)).")
+  int maxChannels;
+
   @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
       description = "jet (default), turbo, viridis, inferno, gray.")
   String colormap;
@@ -146,7 +151,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     return ExplainOptions.builder().layers(layers).allLayers(allLayers)
         .target(Target.parse(target).scored(kind))
-        .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth))
+        .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth, maxChannels))
         .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top).build();
   }
 

@@ -172,6 +172,14 @@ class ScoreCamTest {
   }
 
   @Test
+  void theChannelLimitComesFromTheMethodOptionsAndNamesTheMethod() {
+    MethodOptions limited = MethodOptions.defaults().withMaxChannels(64);
+    assertEquals("scorecam(max-channels=64)", Methods.create("scorecam", limited).name());
+    assertEquals("scorecam", Methods.byName("scorecam").name());
+    assertEquals("gradcam", Methods.create("gradcam", limited).name(), "only Score-CAM has it");
+  }
+
+  @Test
   void channelVarianceRanksBySpread() {
     // channel 0 constant, 1 small spread, 2 large spread, 3 medium
     FeatureMaps a = new FeatureMaps(new float[] {5, 5, 5, 5, 0, 1, 0, 1, 0, 9, 0, 9, 0, 4, 0, 4},
