@@ -84,7 +84,7 @@ final class ExplainCommand implements Callable<Integer> {
   boolean eigenSmooth;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "0",
-      description = "Copies per forward pass for scorecam, ablationcam, smoothgrad and"
+      description = "Copies per forward pass for scorecam, ablationcam, reciprocam, smoothgrad and"
           + " integrated-gradients (default: each method's own).")
   int batchSize;
 

@@ -3,8 +3,8 @@ package org.cam4j.method;
 import org.cam4j.InvalidInputException;
 /**
  * Options applied when a method is made by name ({@link Methods#create}): the batch size of the
- * methods that run the network on many copies (Score-CAM, Ablation-CAM, SmoothGrad, Integrated
- * Gradients; 0 keeps each method's default), the two smoothings, and Score-CAM's channel limit
+ * methods that run the network on many copies (Score-CAM, Ablation-CAM, Recipro-CAM, SmoothGrad,
+ * Integrated Gradients; 0 keeps each method's default), the two smoothings, and Score-CAM's channel limit
  * ({@link ScoreCam.Builder#maxChannels(int)}; 0 scores all channels, the other methods ignore it).
  * Immutable.
  */

@@ -26,6 +26,9 @@ public final class Methods {
         .maxChannels(o.maxChannels()).build());
     BY_NAME.put("ablationcam", o -> new AblationCam(orDefault(o.batchSize(),
         AblationCam.DEFAULT_BATCH_SIZE)));
+    // Recipro-CAM (arXiv 2209.14074): map(i,j) = softmax(head(A ⊙ gaussian3x3 at (i,j)))[class]
+    BY_NAME.put("reciprocam", o -> new ReciproCam(orDefault(o.batchSize(),
+        ReciproCam.DEFAULT_BATCH_SIZE)));
     BY_NAME.put("saliency", o -> new Saliency());
     BY_NAME.put("guided-backprop", o -> new GuidedBackprop());
     BY_NAME.put("guided-gradcam", o -> new GuidedGradCam());
@@ -57,7 +60,8 @@ public final class Methods {
     }
     CamMethod method = m.apply(options);
     if (options.eigenSmooth()) {
-      if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam) {
+      if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam
+          || method instanceof ReciproCam) {
         throw new InvalidInputException("eigen-smooth combines a layer's channel terms; it does not"
             + " apply to " + method.name());
       }
