@@ -104,7 +104,7 @@ class CliProcessIT {
     Path out = tmp.resolve("all");
     String ref = "reference/resnet18/_layer4_layer4_1_relu_1_Relu_output_0/";
     List<String> methods = org.cam4j.method.Methods.names();
-    assertEquals(16, methods.size());
+    assertEquals(17, methods.size());
     Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
         .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",
         "/layer4/layer4.1/relu_1/Relu_output_0", "--class", "467", "--method",
