@@ -99,9 +99,14 @@ final class ExplainCommand implements Callable<Integer> {
   boolean eigenSmooth;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "0",
-      description = "Copies per forward pass for scorecam, ablationcam, smoothgrad and"
+      description = "Copies per forward pass for scorecam, ablationcam, reciprocam, smoothgrad and"
           + " integrated-gradients (default: each method's own).")
   int batchSize;
+
+  @Option(names = "--max-channels", paramLabel = "N", defaultValue = "0",
+      description = "scorecam scores only the N channels of highest spatial variance (default:"
+          + " all; not pytorch-grad-cam parity, recorded as scorecam(max-channels=N)).")
+  int maxChannels;
 
   @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
       description = "jet (default), turbo, viridis, inferno, gray.")
@@ -168,7 +173,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     return ExplainOptions.builder().layers(layers).allLayers(allLayers)
         .target(Target.parse(target).scored(kind))
-        .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth))
+        .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth, maxChannels))
         .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top)
         .layerLayout(layerLayout == null && grid == null && prefixTokens == null ? null
             : FeatureLayout.parse(layerLayout, grid, prefixTokens))

@@ -79,6 +79,21 @@ class CliProcessIT {
     }
   }
 
+  @Test
+  void maxChannelsScoresFewerChannelsAndNamesTheResult() throws Exception {
+    Path out = tmp.resolve("limited");
+    Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
+        .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer", "layer4",
+        "--class", "467", "--method", "scorecam", "--max-channels", "8", "--out",
+        out.toString());
+    assertEquals(0, r.code(), r.err());
+    // the method name marks the result as not pytorch-grad-cam parity
+    FloatTensor raw = Npy.read(out.resolve("scorecam(max-channels=8)_raw.npy"));
+    assertArrayEquals(new long[] {1, 7, 7}, raw.shape());
+    assertArrayEquals(new long[] {1, 224, 224},
+        Npy.read(out.resolve("scorecam(max-channels=8).npy")).shape());
+  }
+
   /**
    * The external-check contract for every method: DIR/M.npy [1,224,224] in [0,1] and
    * DIR/M_raw.npy; where shared/reference has the method, the map matches it within 1e-4 (the
@@ -89,7 +104,7 @@ class CliProcessIT {
     Path out = tmp.resolve("all");
     String ref = "reference/resnet18/_layer4_layer4_1_relu_1_Relu_output_0/";
     List<String> methods = org.cam4j.method.Methods.names();
-    assertEquals(16, methods.size());
+    assertEquals(17, methods.size());
     Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
         .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",
         "/layer4/layer4.1/relu_1/Relu_output_0", "--class", "467", "--method",

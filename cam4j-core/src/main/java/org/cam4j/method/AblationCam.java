@@ -94,7 +94,7 @@ public final class AblationCam extends ModelWeightedCam {
   }
 
   /** Row i of each boundary tensor, repeated for every ablated copy of image i. */
-  private static Map<String, FloatTensor> repeated(Map<String, FloatTensor> boundary, int i,
+  static Map<String, FloatTensor> repeated(Map<String, FloatTensor> boundary, int i,
       int count) {
     Map<String, FloatTensor> out = new HashMap<>();
     boundary.forEach((name, t) -> out.put(name,

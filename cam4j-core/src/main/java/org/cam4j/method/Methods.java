@@ -4,33 +4,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import org.cam4j.InvalidInputException;
 
 /** The methods by command-line name. */
 public final class Methods {
-  private static final Map<String, IntFunction<CamMethod>> BY_NAME = new LinkedHashMap<>();
+  private static final Map<String, Function<MethodOptions, CamMethod>> BY_NAME = new LinkedHashMap<>();
 
   static {
-    BY_NAME.put("gradcam", b -> new GradCam());
-    BY_NAME.put("gradcam++", b -> new GradCamPlusPlus());
-    BY_NAME.put("xgradcam", b -> new XGradCam());
-    BY_NAME.put("hirescam", b -> new HiResCam());
-    BY_NAME.put("gradcam-elementwise", b -> new GradCamElementwise());
-    BY_NAME.put("layercam", b -> new LayerCam());
-    BY_NAME.put("eigencam", b -> new EigenCam());
-    BY_NAME.put("eigengradcam", b -> new EigenSmooth("eigengradcam", new HiResCam()));
-    BY_NAME.put("cam", b -> new ClassActivationMap());
-    BY_NAME.put("scorecam", b -> new ScoreCam(orDefault(b, ScoreCam.DEFAULT_BATCH_SIZE)));
-    BY_NAME.put("ablationcam", b -> new AblationCam(orDefault(b,
+    BY_NAME.put("gradcam", o -> new GradCam());
+    BY_NAME.put("gradcam++", o -> new GradCamPlusPlus());
+    BY_NAME.put("xgradcam", o -> new XGradCam());
+    BY_NAME.put("hirescam", o -> new HiResCam());
+    BY_NAME.put("gradcam-elementwise", o -> new GradCamElementwise());
+    BY_NAME.put("layercam", o -> new LayerCam());
+    BY_NAME.put("eigencam", o -> new EigenCam());
+    BY_NAME.put("eigengradcam", o -> new EigenSmooth("eigengradcam", new HiResCam()));
+    BY_NAME.put("cam", o -> new ClassActivationMap());
+    BY_NAME.put("scorecam", o -> ScoreCam.builder()
+        .batchSize(orDefault(o.batchSize(), ScoreCam.DEFAULT_BATCH_SIZE))
+        .maxChannels(o.maxChannels()).build());
+    BY_NAME.put("ablationcam", o -> new AblationCam(orDefault(o.batchSize(),
         AblationCam.DEFAULT_BATCH_SIZE)));
-    BY_NAME.put("saliency", b -> new Saliency());
-    BY_NAME.put("guided-backprop", b -> new GuidedBackprop());
-    BY_NAME.put("guided-gradcam", b -> new GuidedGradCam());
-    BY_NAME.put("smoothgrad", b -> b > 0 ? SmoothGrad.builder().batchSize(b).build()
+    // Recipro-CAM (arXiv 2209.14074): map(i,j) = softmax(head(A ⊙ gaussian3x3 at (i,j)))[class]
+    BY_NAME.put("reciprocam", o -> new ReciproCam(orDefault(o.batchSize(),
+        ReciproCam.DEFAULT_BATCH_SIZE)));
+    BY_NAME.put("saliency", o -> new Saliency());
+    BY_NAME.put("guided-backprop", o -> new GuidedBackprop());
+    BY_NAME.put("guided-gradcam", o -> new GuidedGradCam());
+    BY_NAME.put("smoothgrad", o -> o.batchSize() > 0
+        ? SmoothGrad.builder().batchSize(o.batchSize()).build()
         : SmoothGrad.builder().build());
-    BY_NAME.put("integrated-gradients", b -> b > 0
-        ? IntegratedGradients.builder().batchSize(b).build()
+    BY_NAME.put("integrated-gradients", o -> o.batchSize() > 0
+        ? IntegratedGradients.builder().batchSize(o.batchSize()).build()
         : IntegratedGradients.builder().build());
   }
 
@@ -47,14 +53,15 @@ public final class Methods {
 
   /** The method named {@code name} with the options applied. */
   public static CamMethod create(String name, MethodOptions options) {
-    IntFunction<CamMethod> m = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+    Function<MethodOptions, CamMethod> m = BY_NAME.get(name.toLowerCase(Locale.ROOT));
     if (m == null) {
       throw new InvalidInputException("unknown method '" + name + "'; available: "
           + String.join(", ", names()), names());
     }
-    CamMethod method = m.apply(options.batchSize());
+    CamMethod method = m.apply(options);
     if (options.eigenSmooth()) {
-      if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam) {
+      if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam
+          || method instanceof ReciproCam) {
         throw new InvalidInputException("eigen-smooth combines a layer's channel terms; it does not"
             + " apply to " + method.name());
       }

@@ -97,16 +97,26 @@ class HeadModelTest {
   }
 
   @Test
-  void fixedBatchHeadsRunRowByRow() {
-    // the real MobileNetV2 ends in Reshape(logits/shape = [1, 1001]): a batch cannot pass it
+  void fixedBatchHeadsTakeABatchOnceTheirReshapeCopiesIt() {
+    // the real MobileNetV2 ends in Reshape(logits/shape = [1, 1001]); the head's copy reshapes
+    // to [0, 1001], dimension 0 copied from its input
     String layer = "MobilenetV2/Conv_1/Relu6";
     try (CamModel m = CamModel.load(SharedData.path(REAL))) {
-      FloatTensor a = m.forward(Npy.read(SharedData.path("reference/real_mobilenet_v2/cat.npy")),
+      FloatTensor cat = m.forward(Npy.read(SharedData.path("reference/real_mobilenet_v2/cat.npy")),
+          List.of(layer)).tensor(layer);
+      FloatTensor dog = m.forward(Npy.read(SharedData.path("reference/real_mobilenet_v2/dog.npy")),
           List.of(layer)).tensor(layer);
       HeadModel head = m.head(layer);
-      FloatTensor twice = head.scores(FloatTensor.stack(List.of(a.row(0), a.row(0))), Map.of());
-      assertEquals(false, head.batches());
-      assertArrayEquals(twice.row(0).toArray(), twice.row(1).toArray());
+      FloatTensor batch = head.scores(FloatTensor.stack(List.of(cat.row(0), dog.row(0),
+          cat.row(0))), Map.of());
+      assertTrue(head.batches(), "three rows ran as one batch");
+      assertArrayEquals(new long[] {3, 1001}, batch.shape());
+      // each row against its own run of one row: independent rows, up to summation order
+      assertClose(head.scores(cat, Map.of()), FloatTensor.stack(List.of(batch.row(0))), 1e-6);
+      assertClose(head.scores(dog, Map.of()), FloatTensor.stack(List.of(batch.row(1))), 1e-6);
+      assertArrayEquals(batch.row(0).toArray(), batch.row(2).toArray());
+      assertClose(m.scores(Npy.read(SharedData.path("reference/real_mobilenet_v2/dog.npy"))),
+          FloatTensor.stack(List.of(batch.row(1))), 1e-5);
     }
   }
 

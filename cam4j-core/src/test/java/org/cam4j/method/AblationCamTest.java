@@ -1,7 +1,8 @@
 package org.cam4j.method;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -40,7 +41,15 @@ class AblationCamTest {
     String layer = "MobilenetV2/Conv_1/Relu6";
     try (CamModel m = CamModel.load(SharedData.path("models/mobilenet_v2_1.0_224_dequant.onnx"))) {
       assertLinearShares(m, cat, layer, Targets.classes(286), new AblationCam(), 1e-6);
-      assertFalse(m.head(layer).batches(), "its Reshape to [1, 1001] takes no batch");
+      assertTrue(m.head(layer).batches(), "its head's Reshape to [0, 1001] takes a batch");
+      // batches of 32 against one ablated copy per head run (the row-by-row result)
+      CamContext c = CamContext.of(m, cat, List.of(layer), Targets.classes(286));
+      FeatureMaps a = FeatureMaps.of(c.activations(layer));
+      float[] batched = new AblationCam(32).weights(c, layer, a);
+      float[] rows = new AblationCam(1).weights(c, layer, a);
+      // (y - y_k) / y of float32 scores computed in differently sized batches: a few ulps of
+      // y over y, 1e-5
+      assertArrayEquals(rows, batched, 1e-5f);
     }
   }
 

@@ -2,6 +2,7 @@ package org.cam4j.method;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -80,5 +81,135 @@ class ScoreCamTest {
       // same masked inputs agree up to the summation order a batch size may change (1e-6)
       assertArrayEquals(weights(new ScoreCam(4), whole, input), padded, 1e-6f);
     }
+  }
+
+  @Test
+  void constantChannelsShareOneScoredRow() {
+    // image 0 is black: every channel is relu(bias), constant, so its mask is all zero;
+    // image 1 is random: its channels vary
+    Random rnd = new Random(8);
+    float[] x = new float[2 * 108];
+    for (int v = 108; v < x.length; v++) {
+      x[v] = (float) rnd.nextGaussian();
+    }
+    FloatTensor input = FloatTensor.of(new long[] {2, 3, 6, 6}, x);
+    try (CamModel model = TinyNets.nchw()) {
+      CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), Targets.classes(1, 4));
+      FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
+      int expectedRows = 0;
+      int[] classes = {1, 4};
+      float[] expected = new float[2 * 4];
+      for (int i = 0; i < 2; i++) {
+        ScoreMasks masks = new ScoreMasks(a, i, 6, 6);
+        float[] scores = new float[4];
+        int constant = 0;
+        for (int k = 0; k < 4; k++) {
+          float[] mask = masks.mask(k);
+          constant += isZero(mask) ? 1 : 0;
+          float[] masked = new float[108];
+          for (int v = 0; v < 108; v++) {
+            masked[v] = x[i * 108 + v] * mask[v % 36];
+          }
+          scores[k] = model.scores(FloatTensor.of(new long[] {1, 3, 6, 6}, masked))
+              .get(classes[i]);
+        }
+        expectedRows += 4 - Math.max(constant - 1, 0);
+        float[] w = softmax(scores);
+        System.arraycopy(w, 0, expected, i * 4, 4);
+        if (i == 0) {
+          // bilinear weights may round a constant positive channel off constant: then its
+          // mask is not all zero and it is scored on its own, as pytorch-grad-cam does
+          assertTrue(constant >= 2, "several constant channels share a row: " + constant);
+        }
+      }
+      long before = model.runs();
+      float[] actual = new ScoreCam(1).weights(c, TinyNets.LAYER, a);
+      assertEquals(expectedRows, model.runs() - before, "one row for all constant channels");
+      // the same rows scored one at a time as the reference: equal to float rounding of the
+      // softmax (1e-7)
+      assertArrayEquals(expected, actual, 1e-7f);
+    }
+  }
+
+  @Test
+  void maxChannelsScoresTheMostVaryingChannelsOnly() {
+    Random rnd = new Random(3);
+    float[] x = new float[2 * 108];
+    for (int v = 0; v < x.length; v++) {
+      x[v] = (float) rnd.nextGaussian();
+    }
+    FloatTensor input = FloatTensor.of(new long[] {2, 3, 6, 6}, x);
+    try (CamModel model = TinyNets.nchw()) {
+      CamContext c = CamContext.of(model, input, List.of(TinyNets.LAYER), Targets.classes(1, 4));
+      FeatureMaps a = FeatureMaps.of(c.activations(TinyNets.LAYER));
+      float[] exact = new ScoreCam(1).weights(c, TinyNets.LAYER, a);
+      float[] all = ScoreCam.builder().batchSize(1).maxChannels(4).build()
+          .weights(c, TinyNets.LAYER, a);
+      assertArrayEquals(exact, all, 0f, "all channels kept: the exact computation");
+      long before = model.runs();
+      ScoreCam two = ScoreCam.builder().batchSize(1).maxChannels(2).build();
+      float[] limited = two.weights(c, TinyNets.LAYER, a);
+      assertEquals(2 * 2, model.runs() - before, "two rows per image");
+      assertEquals("scorecam(max-channels=2)", two.name());
+      for (int i = 0; i < 2; i++) {
+        int[] kept = ChannelVariance.highest(a, i, 2);
+        double sum = 0;
+        for (int k = 0; k < 4; k++) {
+          boolean isKept = k == kept[0] || k == kept[1];
+          if (!isKept) {
+            assertEquals(0f, limited[i * 4 + k], "an unscored channel weighs nothing");
+          }
+          sum += limited[i * 4 + k];
+        }
+        assertEquals(1, sum, 1e-6, "softmax over the kept channels");
+        // the two kept channels' weights are the softmax of their exact scores: their ratio
+        // matches the exact weights' ratio (float rounding of two softmaxes, 1e-5 relative)
+        assertEquals(exact[i * 4 + kept[0]] / exact[i * 4 + kept[1]],
+            limited[i * 4 + kept[0]] / limited[i * 4 + kept[1]],
+            1e-5 * exact[i * 4 + kept[0]] / exact[i * 4 + kept[1]]);
+      }
+    }
+  }
+
+  @Test
+  void theChannelLimitComesFromTheMethodOptionsAndNamesTheMethod() {
+    MethodOptions limited = MethodOptions.defaults().withMaxChannels(64);
+    assertEquals("scorecam(max-channels=64)", Methods.create("scorecam", limited).name());
+    assertEquals("scorecam", Methods.byName("scorecam").name());
+    assertEquals("gradcam", Methods.create("gradcam", limited).name(), "only Score-CAM has it");
+  }
+
+  @Test
+  void channelVarianceRanksBySpread() {
+    // channel 0 constant, 1 small spread, 2 large spread, 3 medium
+    FeatureMaps a = new FeatureMaps(new float[] {5, 5, 5, 5, 0, 1, 0, 1, 0, 9, 0, 9, 0, 4, 0, 4},
+        1, 4, 2, 2);
+    assertArrayEquals(new int[] {2, 3}, ChannelVariance.highest(a, 0, 2));
+    assertArrayEquals(new int[] {1, 2, 3}, ChannelVariance.highest(a, 0, 3));
+  }
+
+  private static boolean isZero(float[] mask) {
+    for (float m : mask) {
+      if (m != 0f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static float[] softmax(float[] s) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : s) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : s) {
+      sum += Math.exp(v - max);
+    }
+    float[] w = new float[s.length];
+    for (int k = 0; k < s.length; k++) {
+      w[k] = (float) (Math.exp(s[k] - max) / sum);
+    }
+    return w;
   }
 }

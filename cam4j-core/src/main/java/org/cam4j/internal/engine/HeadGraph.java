@@ -1,6 +1,7 @@
 package org.cam4j.internal.engine;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -11,10 +12,13 @@ import java.util.Set;
 import org.cam4j.InvalidInputException;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.graph.ModelGraph;
+import org.cam4j.internal.graph.NodeAttributes;
 import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.graph.TensorValues;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.TensorProto;
 
 /**
  * The part of a model after a layer, as a model of its own: the layer tensor becomes a graph
@@ -23,7 +27,12 @@ import org.cam4j.internal.onnx.NodeProto;
  * computed before the layer either depends on constants only (then its nodes are kept and
  * recomputed) or becomes a boundary input to feed from a forward run of the whole model, e.g.
  * the skip connection of a residual block that the layer lies inside. Boundary inputs are
- * declared float32. Immutable.
+ * declared float32.
+ *
+ * <p>Models exported with a fixed batch of 1 reshape to a literal {@code [1, ...]} (e.g.
+ * MobileNetV2's {@code Reshape} to {@code [1, 1001]}). On the path from the layer that leading 1
+ * is the batch, so the head's copy of such a shape starts with 0 instead (ONNX Reshape: copy
+ * dimension 0 of the input) and the head takes any batch. Immutable.
  */
 public final class HeadGraph {
   private final String layer;
@@ -46,10 +55,11 @@ public final class HeadGraph {
     if (!graph.hasTensor(layer)) {
       throw new InvalidInputException("the model has no tensor named '" + layer + "'");
     }
-    Map<NodeProto, Boolean> kept = new IdentityHashMap<>();
+    Map<NodeProto, NodeProto> kept = new IdentityHashMap<>();
     Deque<String> needed = new ArrayDeque<>();
+    List<TensorProto> batchShapes = new ArrayList<>();
     for (NodeProto node : BackwardPath.between(graph, List.of(layer), score).nodes()) {
-      kept.put(node, true);
+      kept.put(node, anyBatch(graph, node, batchShapes));
       needed.addAll(node.getInputList());
     }
     Set<String> constant = constantTensors(graph);
@@ -65,15 +75,37 @@ public final class HeadGraph {
         continue;
       }
       if (producer != null && constant.contains(t)) {
-        kept.put(producer, true);
+        kept.put(producer, producer);
         needed.addAll(producer.getInputList());
       } else {
         boundary.add(t);
       }
     }
-    List<NodeProto> nodes = graph.nodes().stream().filter(kept::containsKey).toList();
+    List<NodeProto> nodes = graph.nodes().stream().filter(kept::containsKey).map(kept::get)
+        .toList();
     return new HeadGraph(layer, score, List.copyOf(boundary),
-        model(graph, nodes, layer, score, boundary));
+        model(graph, nodes, batchShapes, layer, score, boundary));
+  }
+
+  /**
+   * The node, or for a Reshape to a constant {@code [1, ...]} a copy reshaping to
+   * {@code [0, ...]} whose new shape initializer is added to {@code batchShapes}.
+   */
+  private static NodeProto anyBatch(ModelGraph graph, NodeProto node,
+      List<TensorProto> batchShapes) {
+    if (!node.getOpType().equals("Reshape") || node.getInputCount() < 2
+        || NodeAttributes.of(node).getInt("allowzero", 0) != 0) {
+      return node;
+    }
+    TensorProto shape = graph.initializer(node.getInput(1)).orElse(null);
+    long[] dims = shape == null ? null : TensorValues.longs(shape);
+    if (dims == null || dims.length < 2 || dims[0] != 1) {
+      return node;
+    }
+    dims[0] = 0;
+    String name = node.getInput(1) + "/any_batch";
+    batchShapes.add(Onnx.longTensor(name, new long[] {dims.length}, dims));
+    return node.toBuilder().setInput(1, name).build();
   }
 
   /** Tensors computed from initializers and Constant nodes alone. */
@@ -89,8 +121,8 @@ public final class HeadGraph {
     return constant;
   }
 
-  private static ModelProto model(ModelGraph graph, List<NodeProto> nodes, String layer,
-      String score, Set<String> boundary) {
+  private static ModelProto model(ModelGraph graph, List<NodeProto> nodes,
+      List<TensorProto> batchShapes, String layer, String score, Set<String> boundary) {
     Set<String> used = new HashSet<>();
     nodes.forEach(n -> used.addAll(n.getInputList()));
     GraphProto original = graph.proto().getGraph();
@@ -99,6 +131,7 @@ public final class HeadGraph {
         .addAllNode(nodes)
         .addAllInitializer(original.getInitializerList().stream()
             .filter(i -> used.contains(i.getName())).toList())
+        .addAllInitializer(batchShapes)
         .addInput(Onnx.floatValueInfo(layer, null))
         .addOutput(Onnx.floatValueInfo(score, null));
     for (String b : boundary) {
