@@ -38,6 +38,7 @@ public final class Methods {
     BY_NAME.put("integrated-gradients", o -> o.batchSize() > 0
         ? IntegratedGradients.builder().batchSize(o.batchSize()).build()
         : IntegratedGradients.builder().build());
+    BY_NAME.put("attention-rollout", o -> AttentionRollout.builder().build());
   }
 
   private Methods() {
@@ -61,7 +62,8 @@ public final class Methods {
     CamMethod method = m.apply(options);
     if (options.eigenSmooth()) {
       if (!method.usesLayer() || method instanceof EigenSmooth || method instanceof EigenCam
-          || method instanceof ReciproCam) {
+          || method instanceof ReciproCam
+          || method instanceof AttentionRollout) {
         throw new InvalidInputException("eigen-smooth combines a layer's channel terms; it does not"
             + " apply to " + method.name());
       }
