@@ -90,7 +90,10 @@ final class ModelBench {
     int batch = (int) input.dim(0);
     List<Workload> w = gradCamWorkloads(model, input, layers);
     for (String name : Methods.names()) {
-      if (!name.equals("gradcam") && !PER_COPY.contains(name)) {
+      // attention-rollout needs a transformer's attention maps, which CNNs lack
+      if (!name.equals("gradcam") && !PER_COPY.contains(name)
+          && !(name.equals("attention-rollout") && !model.layers().defaultLayer()
+              .describeLayout().startsWith("tokens"))) {
         w.add(Workload.of(name + ", default layer", batch, null, Workloads.explain(model, input,
             Methods.byName(name), List.of(layers.defaultLayer()))));
       }

@@ -103,7 +103,9 @@ class CliProcessIT {
   void everyMethodWritesTheContractFiles() throws Exception {
     Path out = tmp.resolve("all");
     String ref = "reference/resnet18/_layer4_layer4_1_relu_1_Relu_output_0/";
-    List<String> methods = org.cam4j.method.Methods.names();
+    // attention-rollout needs a transformer, not resnet18 (AttentionRolloutTest covers it)
+    List<String> methods = org.cam4j.method.Methods.names().stream()
+        .filter(m -> !m.equals("attention-rollout")).toList();
     assertEquals(17, methods.size());
     Outcome r = cam4j("explain", "--model", shared("models/random/resnet18_random.onnx")
         .toString(), "--tensor", shared("reference/input.npy").toString(), "--layer",

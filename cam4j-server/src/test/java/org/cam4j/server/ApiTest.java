@@ -199,7 +199,9 @@ class ApiTest {
     // Deterministic: explain() accepts the synchronous 200 and the 202-then-poll path alike
     // and checks the same final answer, so a slow method (Score-CAM on a busy machine) that
     // outlasts the job-wait timer no longer fails the test.
-    for (String method : Methods.names()) {
+    // attention-rollout needs a transformer; this model is a CNN (AttentionRolloutTest covers it)
+    for (String method : Methods.names().stream().filter(m -> !m.equals("attention-rollout"))
+        .toList()) {
       Answer a = explain(catForm().field("method", method));
       assertEquals(200, a.status(), method + ": " + a);
       assertEquals(method, a.json().path("method").asText());
