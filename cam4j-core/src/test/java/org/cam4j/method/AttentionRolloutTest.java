@@ -202,7 +202,10 @@ class AttentionRolloutTest {
     }
   }
 
-  /** Through the explainer on a photo: the 14x14 grid map and a map of the photo's size. */
+  /**
+   * Through the explainer on a photo: the 14x14 grid map, and a map and an overlay of the
+   * photo's size.
+   */
   @Test
   void aPhotoIsExplainedThroughTheExplainer() {
     try (Explainer explainer = Explainer.builder(SharedData.path(VIT)).build()) {
@@ -219,6 +222,10 @@ class AttentionRolloutTest {
       assertTrue(sum < 1 && sum > 0.01, "sum " + sum);
       assertEquals(photo.getWidth(), e.photoMap().width());
       assertEquals(photo.getHeight(), e.photoMap().height());
+      assertEquals("attention-rollout", e.method());
+      BufferedImage overlay = e.overlay();
+      assertEquals(photo.getWidth(), overlay.getWidth());
+      assertEquals(photo.getHeight(), overlay.getHeight());
     }
   }
 }
