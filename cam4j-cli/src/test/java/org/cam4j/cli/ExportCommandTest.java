@@ -1,17 +1,17 @@
 package org.cam4j.cli;
 
 import static org.cam4j.cli.CliProcessIT.shared;
+import static org.cam4j.cli.InProcess.cam4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.cam4j.cli.CliProcessIT.Outcome;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -20,7 +20,6 @@ import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cam4j export}: the exported file, run by plain ONNX Runtime (the ORT Java API only, see
@@ -55,21 +54,6 @@ class ExportCommandTest {
 
   @TempDir
   Path tmp;
-
-  record Outcome(int code, String out, String err) {
-  }
-
-  static Outcome cam4j(String... args) {
-    CommandLine cli = new CommandLine(new Cam4jCommand());
-    cli.setExecutionExceptionHandler(new ErrorReporter());
-    cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   private static Path export(Path dir, String model, String... options) {
     Path out = dir.resolve("export_" + dir.toFile().list().length + ".onnx");
