@@ -2,6 +2,7 @@ package org.cam4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.cam4j.explain.Target;
 import org.cam4j.export.CamExport;
 import org.cam4j.export.ExportedModel;
 import org.cam4j.registry.ModelRegistry;
@@ -67,7 +68,7 @@ final class ExportCommand implements Callable<Integer> {
       bar.finish();
     }
     ExportedModel exported = CamExport.builder(file).layer(layer).method(method)
-        .score(CamExport.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
+        .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
         .build().write(out);
     if (exported.opsetRaised()) {
       err.println("cam4j: note: opset raised from " + exported.sourceOpset() + " to "

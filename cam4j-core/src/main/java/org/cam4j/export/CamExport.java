@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.cam4j.UnsupportedModelException;
 import org.cam4j.Versions;
+import org.cam4j.explain.Target.Score;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.engine.ShapeProbe;
@@ -59,32 +60,6 @@ public final class CamExport {
   private final Score score;
   private final int batch;
   private final boolean classIndexRequired;
-
-  /** What the exported map explains. */
-  public enum Score {
-    /** The class's pre-softmax score (logit). */
-    LOGIT,
-    /** The class's softmax probability. */
-    SOFTMAX,
-    /** The negated score: the evidence against the class. */
-    NEGATIVE;
-
-    /** Parses {@code logit}, {@code softmax} or {@code negative} (any case). */
-    public static Score parse(String text) {
-      for (Score s : values()) {
-        if (s.name().equalsIgnoreCase(text)) {
-          return s;
-        }
-      }
-      throw new ExportException("unknown score '" + text + "'; use logit, softmax or negative");
-    }
-
-    /** The lower-case name used on the command line and in the metadata. */
-    @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
 
   private CamExport(Builder b) {
     this.model = b.model;
@@ -191,7 +166,7 @@ public final class CamExport {
     m.put("cam4j.version", Versions.cam4j());
     m.put("cam4j.method", method);
     m.put("cam4j.layer", layerName);
-    m.put("cam4j.score", score + " (" + switch (score) {
+    m.put("cam4j.score", score.name().toLowerCase(Locale.ROOT) + " (" + switch (score) {
       case LOGIT -> "d score[class]";
       case SOFTMAX -> "d softmax(score)[class]";
       case NEGATIVE -> "d -score[class], the evidence against the class";

@@ -1,5 +1,7 @@
 package org.cam4j.export;
 
+import org.cam4j.explain.Target;
+
 /**
  * An exported model: its serialised ONNX bytes and what they explain.
  *
@@ -12,7 +14,7 @@ package org.cam4j.export;
  * @param sourceOpset the source model's default-domain opset (lower only when cam4j had to
  *     upgrade an opset 7-9 model, as it does to explain one)
  */
-public record ExportedModel(byte[] bytes, String method, String layer, CamExport.Score score,
+public record ExportedModel(byte[] bytes, String method, String layer, Target.Score score,
     int batch, int opset, int sourceOpset) {
 
   /** A record holding its own copy of the bytes. */

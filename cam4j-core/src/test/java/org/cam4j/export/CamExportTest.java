@@ -25,14 +25,14 @@ import org.cam4j.engine.GradientResult;
 import org.cam4j.explain.Target;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.graph.ModelGraph;
-import org.cam4j.internal.graph.SignatureDiscovery;
 import org.cam4j.internal.graph.Onnx;
+import org.cam4j.internal.graph.SignatureDiscovery;
+import org.cam4j.internal.maps.MapOps;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.OperatorSetIdProto;
 import org.cam4j.internal.onnx.StringStringEntryProto;
 import org.cam4j.internal.onnx.TensorProto;
-import org.cam4j.internal.maps.MapOps;
 import org.cam4j.internal.onnx.ValueInfoProto;
 import org.cam4j.method.Methods;
 import org.cam4j.tensor.FloatTensor;
@@ -137,7 +137,7 @@ class CamExportTest {
   void scoreKindsEqualTheLibrarys(String score) throws Exception {
     Path source = tinyNet(13);
     FloatTensor x = FloatTensor.of(new long[] {1, 3, 8, 8}, gaussian(new Random(3), 192));
-    byte[] bytes = CamExport.builder(source).score(CamExport.Score.parse(score)).build()
+    byte[] bytes = CamExport.builder(source).score(Target.Score.parse(score)).build()
         .export().bytes();
     Map<String, Object> out = runPlain(bytes, x, null);
     try (CamModel model = CamModel.load(source)) {
