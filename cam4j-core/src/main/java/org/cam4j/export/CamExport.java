@@ -12,11 +12,13 @@ import java.util.Objects;
 import org.cam4j.UnsupportedModelException;
 import org.cam4j.Versions;
 import org.cam4j.explain.Target.Score;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
+import org.cam4j.internal.export.NchwView;
 import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -25,6 +27,7 @@ import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.method.Methods;
 
 /**
  * Writes a standalone ONNX model that returns, besides the source model's own outputs, the class
@@ -43,10 +46,13 @@ import org.cam4j.internal.onnx.ValueInfoProto;
  *       exactly as {@code cam4j explain --tensor} writes {@code M.npy} (ReLU, per-image min-max,
  *       bilinear half-pixel resize, ReLU, min-max).</li>
  * </ul>
- * The model's {@code metadata_props} name the method, layer, score, batch, opset and cam4j
- * version and describe these inputs and outputs. Shapes are static: the model is built for one
- * batch size ({@link Builder#batch}, by default the source's fixed batch or 1) and the input size
- * cam4j explains at. Immutable; build with {@link #builder}.
+ * The layer may hold its feature maps in any {@link FeatureLayout}: the graph reads a
+ * channels-last or token layer as [N,C,h,w] (dropping prefix tokens) exactly as cam4j's methods
+ * do, so {@code h,w} is the layer's grid. The model's {@code metadata_props} name the method,
+ * layer, its layout, score, batch, opset and cam4j version and describe these inputs and outputs.
+ * Shapes are static: the model is built for one batch size ({@link Builder#batch}, by default the
+ * source's fixed batch or 1) and the input size cam4j explains at. Immutable; build with
+ * {@link #builder}.
  *
  * <pre>{@code
  * CamExport.builder(Path.of("resnet18.onnx")).method("gradcam").build()
@@ -56,6 +62,7 @@ import org.cam4j.internal.onnx.ValueInfoProto;
 public final class CamExport {
   private final Path model;
   private final String layer;
+  private final FeatureLayout layerLayout;
   private final String method;
   private final Score score;
   private final int batch;
@@ -64,6 +71,7 @@ public final class CamExport {
   private CamExport(Builder b) {
     this.model = b.model;
     this.layer = b.layer;
+    this.layerLayout = b.layerLayout;
     this.method = b.method;
     this.score = b.score;
     this.batch = b.batch;
@@ -87,11 +95,14 @@ public final class CamExport {
    * @throws ExportException when the model is already an export or the batch does not fit it
    * @throws UnsupportedModelException when the model already uses a name the export adds
    * @throws org.cam4j.graph.UnknownLayerException when the layer matches no feature map
+   * @throws org.cam4j.InvalidInputException when the layer's layout (given, or inferred from the
+   *     graph) does not fit its shape, or the graph leaves it open and none is given
    */
   public ExportedModel export() {
     ModelGraph source = ModelGraph.load(model);
     if (!ExportMetadata.addedOutputs(source).isEmpty()) {
-      throw new ExportException(model + " is already a cam4j export (it has the outputs "
+      throw new ExportException(ExportException.Reason.ALREADY_EXPORTED, model
+          + " is already a cam4j export (it has the outputs "
           + String.join(", ", ExportMetadata.addedOutputs(source)) + "); export its source");
     }
     ModelGraph graph = OpsetUpgrade.forGradients(source);
@@ -105,14 +116,16 @@ public final class CamExport {
     for (int i = 1; i < scoreShape.length; i++) {
       classes *= scoreShape[i];
     }
-    String layerName = LayerDiscovery.discover(graph, shapes, scoreName, classes).resolve(layer)
-        .name();
+    LayerCatalog catalog = LayerDiscovery.discover(graph, shapes, scoreName, classes);
+    String layerName = catalog.resolve(layer).name();
     long[] layerShape = shapes.get(layerName);
-    ExportGraph.Spec spec = new ExportGraph.Spec(layerName, method,
+    FeatureLayout layout = (layerLayout != null ? layerLayout : catalog.layout(layerName))
+        .resolve(layerShape);
+    ExportGraph.Spec spec = new ExportGraph.Spec(layerName, layout, method,
         score == Score.NEGATIVE ? -1f : 1f, score == Score.SOFTMAX, rows, classIndexRequired);
     ModelProto exported = ExportGraph.build(graph, signature, spec, shapes,
-        metadata(layerName, layerShape, signature, rows, graph.opset(), source.opset()));
-    return new ExportedModel(exported.toByteArray(), method, layerName, score, rows,
+        metadata(layerName, layout, layerShape, signature, rows, graph.opset(), source.opset()));
+    return new ExportedModel(exported.toByteArray(), method, layerName, layout, score, rows,
         graph.opset(), source.opset());
   }
 
@@ -129,7 +142,8 @@ public final class CamExport {
       return fixed > 0 ? (int) fixed : 1;
     }
     if (fixed > 0 && fixed != batch) {
-      throw new ExportException("the model's batch size is fixed at " + fixed
+      throw new ExportException(ExportException.Reason.BATCH,
+          "the model's batch size is fixed at " + fixed
           + "; it cannot be exported for batch " + batch);
     }
     return batch;
@@ -160,12 +174,18 @@ public final class CamExport {
         signature.inputName(), signature.inputShape(rows), outputs);
   }
 
-  private Map<String, String> metadata(String layerName, long[] layerShape,
+  private Map<String, String> metadata(String layerName, FeatureLayout layout, long[] layerShape,
       ModelSignature signature, int rows, int opset, int sourceOpset) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("cam4j.version", Versions.cam4j());
     m.put("cam4j.method", method);
     m.put("cam4j.layer", layerName);
+    m.put("cam4j.layer.layout", layout.describe(layerShape) + switch (layout.kind()) {
+      case NCHW -> "";
+      case NHWC -> " (read as NCHW: transposed)";
+      case TOKENS -> " (read as NCHW: the " + layout.prefixTokens() + " prefix tokens dropped,"
+          + " the rest as the grid, transposed)";
+    });
     m.put("cam4j.score", score.name().toLowerCase(Locale.ROOT) + " (" + switch (score) {
       case LOGIT -> "d score[class]";
       case SOFTMAX -> "d softmax(score)[class]";
@@ -181,8 +201,9 @@ public final class CamExport {
         + " the last class gives an all-zero map)");
     m.put("cam4j.output." + ExportMetadata.CLASS, "int64 [" + rows + "]: the class explained:"
         + " class_index where >= 0, else ArgMax of the score");
-    m.put("cam4j.output." + ExportMetadata.CAM_RAW, "float32 [" + rows + "," + layerShape[2]
-        + "," + layerShape[3] + "]: the " + method
+    long[] nchw = NchwView.shape(layout, layerShape);
+    m.put("cam4j.output." + ExportMetadata.CAM_RAW, "float32 [" + rows + "," + nchw[2] + ","
+        + nchw[3] + "]: the " + method
         + " map at the layer's resolution, before ReLU");
     m.put("cam4j.output." + ExportMetadata.CAM, "float32 [" + rows + "," + signature.height()
         + "," + signature.width() + "]: the map at input resolution in [0,1]: ReLU, per-image"
@@ -195,6 +216,7 @@ public final class CamExport {
   public static final class Builder {
     private final Path model;
     private String layer = "auto";
+    private FeatureLayout layerLayout;
     private String method = "gradcam";
     private Score score = Score.LOGIT;
     private int batch;
@@ -213,6 +235,16 @@ public final class CamExport {
       return this;
     }
 
+    /**
+     * Reads the layer in this layout rather than the one inferred from the graph, as
+     * {@link org.cam4j.explain.ExplainOptions.Builder#layerLayout} does (a token layout's open
+     * grid and prefix count are found from the layer's shape); null, the default, infers it.
+     */
+    public Builder layerLayout(FeatureLayout layout) {
+      this.layerLayout = layout;
+      return this;
+    }
+
     /** The method, one of {@link CamExport#methods()}; gradcam by default. */
     public Builder method(String method) {
       this.method = Objects.requireNonNull(method, "method").toLowerCase(Locale.ROOT);
@@ -228,7 +260,8 @@ public final class CamExport {
     /** The batch size the model is built for (its shapes are static); 0 for the default. */
     public Builder batch(int batch) {
       if (batch < 0) {
-        throw new ExportException("batch must be positive, got " + batch);
+        throw new ExportException(ExportException.Reason.BATCH,
+            "batch must be positive, got " + batch);
       }
       this.batch = batch;
       return this;
@@ -246,23 +279,40 @@ public final class CamExport {
       return this;
     }
 
-    /** The export. */
+    /**
+     * The export.
+     *
+     * @throws ExportException ({@link ExportException.Reason#METHOD}) naming why the method
+     *     cannot be exported
+     */
     public CamExport build() {
       if (!methods().contains(method)) {
-        throw new ExportException(refusal(method));
+        throw new ExportException(ExportException.Reason.METHOD, refusal(method));
       }
       return new CamExport(this);
     }
 
     private static String refusal(String method) {
-      String exportable = "; exportable: " + String.join(", ", methods());
-      if (method.equals("eigencam") || method.equals("eigengradcam")) {
-        return method + " cannot be exported: its map is the first principal component of the"
+      String why = switch (method) {
+        case "eigencam", "eigengradcam" -> "its map is the first principal component of the"
             + " layer's (gradient-weighted) activations, an SVD that has no closed form in ONNX"
-            + " operators" + exportable;
-      }
-      return "method '" + method + "' cannot be exported: only maps that are closed forms of the"
-          + " layer's activations and gradients can" + exportable;
+            + " operators";
+        case "scorecam", "ablationcam", "reciprocam" -> "it runs the model again on masked or"
+            + " ablated inputs, once per channel or position, not one forward and backward pass";
+        case "saliency", "guided-backprop", "guided-gradcam", "smoothgrad",
+            "integrated-gradients" -> "it attributes to the input pixels (some with modified"
+            + " backward rules or sampled inputs), not to the layer's activations";
+        case "attention-rollout" -> "it multiplies the attention maps of every block, not a"
+            + " map of one layer's activations and gradients";
+        case "cam" -> "it reads the weights of the classifier behind global pooling, which the"
+            + " export does not follow";
+        default -> "only maps that are closed forms of the layer's activations and gradients"
+            + " can";
+      };
+      String name = Methods.names().contains(method) && !method.equals("cam") ? method
+          : "method '" + method + "'";
+      return name + " cannot be exported: " + why + "; exportable: "
+          + String.join(", ", methods());
     }
   }
 }

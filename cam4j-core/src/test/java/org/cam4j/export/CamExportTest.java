@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -119,7 +112,7 @@ class CamExportTest {
     assertEquals("layer", exported.layer(), "the default layer");
     assertEquals(Math.max(opset, 11), exported.opset());
     FloatTensor x = FloatTensor.of(new long[] {2, 3, 8, 8}, gaussian(new Random(9), 384));
-    Map<String, Object> out = runPlain(exported.bytes(), x, null);
+    Map<String, Object> out = PlainRuntime.run(exported.bytes(), "x", x, null);
     try (CamModel model = CamModel.load(source)) {
       GradientResult run = model.forwardBackward(x, List.of("layer"), Target.top());
       FloatTensor raw = Methods.byName(method).rawMaps(run, "layer");
@@ -139,7 +132,7 @@ class CamExportTest {
     FloatTensor x = FloatTensor.of(new long[] {1, 3, 8, 8}, gaussian(new Random(3), 192));
     byte[] bytes = CamExport.builder(source).score(Target.Score.parse(score)).build()
         .export().bytes();
-    Map<String, Object> out = runPlain(bytes, x, null);
+    Map<String, Object> out = PlainRuntime.run(bytes, "x", x, null);
     try (CamModel model = CamModel.load(source)) {
       Target top = score.equals("softmax") ? Target.top().probability() : Target.top().negated();
       GradientResult run = model.forwardBackward(x, List.of("layer"), top);
@@ -195,7 +188,7 @@ class CamExportTest {
     FloatTensor x = FloatTensor.of(new long[] {1, 3, 8, 8}, gaussian(new Random(4), 192));
     try (CamModel model = CamModel.load(source)) {
       for (int c = 0; c < CLASSES; c++) {
-        Map<String, Object> out = runPlain(required.toByteArray(), x, new long[] {c});
+        Map<String, Object> out = PlainRuntime.run(required.toByteArray(), "x", x, new long[] {c});
         assertArrayEquals(new long[] {c}, (long[]) out.get("class"));
         GradientResult run = model.forwardBackward(x, List.of("layer"), Target.index(c));
         assertClose(Methods.byName("gradcam").rawMaps(run, "layer").toArray(),
@@ -220,40 +213,6 @@ class CamExportTest {
     ExportException again = assertThrows(ExportException.class,
         () -> CamExport.builder(exported).build().export());
     assertTrue(again.getMessage().contains("is already a cam4j export"), again.getMessage());
-  }
-
-  /** The exported model in ONNX Runtime alone: every output, float32 or int64, flattened. */
-  private static Map<String, Object> runPlain(byte[] model, FloatTensor x, long[] classIndex)
-      throws Exception {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    Map<String, OnnxTensor> feeds = new HashMap<>();
-    try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
-      feeds.put("x", OnnxTensor.createTensor(env, FloatBuffer.wrap(x.toArray()), x.shape()));
-      if (classIndex != null) {
-        feeds.put("class_index", OnnxTensor.createTensor(env, LongBuffer.wrap(classIndex),
-            new long[] {classIndex.length}));
-      }
-      Map<String, Object> out = new HashMap<>();
-      try (OrtSession.Result result = session.run(feeds)) {
-        for (Map.Entry<String, OnnxValue> e : result) {
-          OnnxTensor t = (OnnxTensor) e.getValue();
-          if (t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64) {
-            LongBuffer b = t.getLongBuffer();
-            long[] v = new long[b.remaining()];
-            b.get(v);
-            out.put(e.getKey(), v);
-          } else {
-            FloatBuffer b = t.getFloatBuffer();
-            float[] v = new float[b.remaining()];
-            b.get(v);
-            out.put(e.getKey(), v);
-          }
-        }
-      }
-      return out;
-    } finally {
-      feeds.values().forEach(OnnxTensor::close);
-    }
   }
 
   private static double maxAbs(float[] v) {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.graph.ModelGraph;
@@ -21,7 +22,8 @@ import org.cam4j.internal.onnx.ValueInfoProto;
 /**
  * Assembles a standalone model that returns the prediction and its class activation map: the
  * source graph, the backward graph of {@link GradientGraphBuilder} with its seed computed in the
- * graph instead of fed (the one-hot row of the explained class), and the map nodes.
+ * graph instead of fed (the one-hot row of the explained class), and the map nodes over the
+ * layer read as [N,C,h,w] ({@link NchwView}).
  *
  * <p>The explained class is {@code Where(class_index < 0, ArgMax(score), class_index)}, where
  * {@code class_index} is a graph input, by default backed by an initializer of -1s (an
@@ -38,7 +40,9 @@ public final class ExportGraph {
   /**
    * What to export.
    *
-   * @param layer the tensor explained, [N,C,h,w]
+   * @param layer the tensor explained
+   * @param layout how the layer holds its feature maps, resolved against its shape; the map
+   *     nodes read it as [N,C,h,w] ({@link NchwView})
    * @param method a name from {@link #methods()}
    * @param classWeight the seed's weight of the explained class: 1, or -1 to explain the evidence
    *     against it
@@ -48,7 +52,7 @@ public final class ExportGraph {
    *     overridable default (runtimes such as ONNX Runtime's Java and JavaScript APIs feed only
    *     declared inputs)
    */
-  public record Spec(String layer, String method, float classWeight, boolean probability,
+  public record Spec(String layer, FeatureLayout layout, String method, float classWeight, boolean probability,
       int batch, boolean classIndexRequired) {
   }
 
@@ -73,9 +77,10 @@ public final class ExportGraph {
       Map<String, long[]> shapes, Map<String, String> metadata) {
     String score = signature.score().name();
     long[] layerShape = shapes.get(spec.layer());
-    if (layerShape == null || layerShape.length != 4) {
-      throw new IllegalArgumentException("layer '" + spec.layer() + "' is not a 4-D feature map");
+    if (layerShape == null) {
+      throw new IllegalArgumentException("layer '" + spec.layer() + "' has no probed shape");
     }
+    long[] nchw = NchwView.shape(spec.layout(), layerShape);
     ModelProto withGradients = GradientGraphBuilder.build(graph, List.of(spec.layer()), score,
         shapes);
     GraphProto source = graph.proto().getGraph();
@@ -96,10 +101,13 @@ public final class ExportGraph {
     writeSeed(seed, score, classes, spec, renaming);
 
     NodeWriter map = new NodeWriter(PREFIX + "map/", opset);
-    int h = (int) layerShape[2];
-    int w = (int) layerShape[3];
-    String raw = RawMapGraph.write(spec.method(), map, spec.layer(),
-        renaming.apply(GradientGraphBuilder.gradientName(spec.layer())), (long) h * w);
+    int h = (int) nchw[2];
+    int w = (int) nchw[3];
+    String activations = NchwView.write(map, spec.layer(), spec.layout(), layerShape);
+    String gradients = NchwView.write(map,
+        renaming.apply(GradientGraphBuilder.gradientName(spec.layer())), spec.layout(),
+        layerShape);
+    String raw = RawMapGraph.write(spec.method(), map, activations, gradients, (long) h * w);
     map.op("Identity", ExportMetadata.CAM_RAW, List.of(raw));
     NormalisedMapGraph.write(map, ExportMetadata.CAM_RAW, h, w, (int) signature.height(),
         (int) signature.width(), ExportMetadata.CAM);

@@ -20,9 +20,12 @@ import org.cam4j.internal.onnx.ValueInfoProto;
  */
 final class GraphCheck {
   /** The ops the export writes and the default-domain opset each needs in the form used. */
-  private static final Map<String, Integer> ADDED_OP_SINCE = Map.of(
-      "Where", 9, "OneHot", 9, "Less", 9, "ArgMax", 1, "Flatten", 1, "MatMul", 1,
-      "ReduceSum", 1, "ReduceMin", 1, "ReduceMax", 1);
+  private static final Map<String, Integer> ADDED_OP_SINCE = Map.ofEntries(
+      Map.entry("Where", 9), Map.entry("OneHot", 9), Map.entry("Less", 9),
+      Map.entry("ArgMax", 1), Map.entry("Flatten", 1), Map.entry("MatMul", 1),
+      Map.entry("ReduceSum", 1), Map.entry("ReduceMin", 1), Map.entry("ReduceMax", 1),
+      // the layout views: Slice with starts/ends/axes as inputs, Reshape with a shape input
+      Map.entry("Slice", 10), Map.entry("Reshape", 5), Map.entry("Transpose", 1));
 
   private GraphCheck() {
   }

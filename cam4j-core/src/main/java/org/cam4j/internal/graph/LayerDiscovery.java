@@ -76,7 +76,7 @@ public final class LayerDiscovery {
           + " that feed its score: it does not look like a CNN image classifier");
     }
     Layer def = found.get(found.size() - 1);
-    Optional<Layer> attentionInput = lastAttentionInput(graph, found);
+    Optional<Layer> attentionInput = lastAttentionInput(graph, found, feedsScore);
     for (int i = found.size() - 1; i >= 0 && attentionInput.isEmpty(); i--) {
       if (found.get(i).channels() != classes) {
         def = found.get(i);
@@ -99,12 +99,14 @@ public final class LayerDiscovery {
   /**
    * In a transformer, the last LayerNormalization output on the tokens that feeds an attention
    * Softmax: the last block's first norm, pytorch-grad-cam's advice for ViT (the last block's
-   * output reaches the class token only).
+   * output reaches the class token only). An attention Softmax feeds the score; one that does
+   * not (a probability output after the score, a cam4j export's backward graph) is no attention.
    */
-  private static Optional<Layer> lastAttentionInput(ModelGraph graph, List<Layer> found) {
+  private static Optional<Layer> lastAttentionInput(ModelGraph graph, List<Layer> found,
+      Set<String> feedsScore) {
     Set<String> feedsAttention = new HashSet<>();
     for (NodeProto n : graph.nodes()) {
-      if (n.getOpType().equals("Softmax")) {
+      if (n.getOpType().equals("Softmax") && feedsScore.contains(n.getOutput(0))) {
         feedsAttention.addAll(ancestors(graph, n.getInput(0)));
       }
     }
