@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.cam4j.explain.Target;
 import org.cam4j.export.CamExport;
 import org.cam4j.export.ExportedModel;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.registry.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,20 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--layer", paramLabel = "NAME", defaultValue = "auto",
       description = "auto (default), a tensor name, a block name or a suffix.")
   String layer;
+
+  @Option(names = "--layer-layout", paramLabel = "nchw|nhwc|tokens",
+      description = "How the layer holds its feature maps, when the graph does not tell:"
+          + " nchw, nhwc (channels-last) or tokens [N, k+h*w, C] (default: inferred).")
+  String layerLayout;
+
+  @Option(names = "--grid", paramLabel = "HxW",
+      description = "Token grid, e.g. 14x14 (with --layer-layout tokens; default: a square).")
+  String grid;
+
+  @Option(names = "--prefix-tokens", paramLabel = "K",
+      description = "Class/distillation/register tokens before the grid (with --layer-layout"
+          + " tokens; default: found from the token count).")
+  Integer prefixTokens;
 
   @Option(names = "--method", paramLabel = "M", defaultValue = "gradcam",
       description = "gradcam (default), gradcam++, xgradcam, hirescam, gradcam-elementwise or"
@@ -69,6 +84,7 @@ final class ExportCommand implements Callable<Integer> {
     }
     ExportedModel exported = CamExport.builder(file).layer(layer).method(method)
         .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
+        .layerLayout(givenLayout())
         .build().write(out);
     if (exported.opsetRaised()) {
       err.println("cam4j: note: opset raised from " + exported.sourceOpset() + " to "
@@ -78,5 +94,11 @@ final class ExportCommand implements Callable<Integer> {
         + " -> %s%n", exported.method(), model, exported.layer(), exported.score(),
         exported.batch(), exported.opset(), out);
     return 0;
+  }
+
+  /** The layout the options give, or null to infer it (as explain reads them). */
+  private FeatureLayout givenLayout() {
+    return layerLayout == null && grid == null && prefixTokens == null ? null
+        : FeatureLayout.parse(layerLayout, grid, prefixTokens);
   }
 }

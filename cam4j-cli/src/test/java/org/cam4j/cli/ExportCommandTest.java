@@ -241,6 +241,33 @@ class ExportCommandTest {
     assertEquals(sourceTop.out(), exportTop.out());
   }
 
+  /**
+   * A token layer: ViT-Tiny's default (tokens 1+14x14), here given by the layout options as
+   * explain takes them; {@code layers} reads the export as its source.
+   */
+  @Test
+  void vitTokenLayerEqualsExplainTensor() throws Exception {
+    String vit = shared("models/random/vit_tiny_random.onnx").toString();
+    Path library = explain(vit, INPUT, "--class", "top", "--method", "layercam");
+    Path file = export(tmp, vit, "--method", "layercam", "--layer-layout", "tokens", "--grid",
+        "14x14", "--prefix-tokens", "1");
+    try (PlainOrt ort = new PlainOrt(file)) {
+      PlainOrt.Outputs out = ort.run("input", npy(INPUT), SHAPE, null);
+      assertArrayEquals(new long[] {588}, out.l("class"), "the reference's class");
+      assertEquals(14 * 14, out.f("cam_raw").length);
+      assertMapsEqual(library.resolve("layercam.npy"), library.resolve("layercam_raw.npy"), out,
+          "vit layercam");
+    }
+    Outcome sourceLayers = cam4j("layers", "--model", vit);
+    Outcome exportLayers = cam4j("layers", "--model", file.toString());
+    assertEquals(0, exportLayers.code(), exportLayers.err());
+    assertEquals(sourceLayers.out(), exportLayers.out());
+    Outcome wrong = cam4j("export", "--model", vit, "--layer-layout", "nhwc", "--out",
+        tmp.resolve("z.onnx").toString());
+    assertEquals(3, wrong.code(), wrong.err());
+    assertTrue(wrong.err().contains("must be 4-D"), wrong.err());
+  }
+
   @Test
   void refusesMethodsWithoutClosedForm() {
     Outcome eigen = cam4j("export", "--model", RESNET, "--method", "eigencam", "--out",
