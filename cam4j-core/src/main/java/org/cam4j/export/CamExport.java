@@ -183,8 +183,8 @@ public final class CamExport {
     m.put("cam4j.layer.layout", layout.describe(layerShape) + switch (layout.kind()) {
       case NCHW -> "";
       case NHWC -> " (read as NCHW: transposed)";
-      case TOKENS -> " (read as NCHW: the " + layout.prefixTokens() + " prefix tokens dropped,"
-          + " the rest as the grid, transposed)";
+      case TOKENS -> " (read as NCHW: " + layout.prefixTokens() + " prefix token(s) dropped,"
+          + " the rest reshaped to the grid and transposed)";
     });
     m.put("cam4j.score", score.name().toLowerCase(Locale.ROOT) + " (" + switch (score) {
       case LOGIT -> "d score[class]";

@@ -202,8 +202,8 @@ class CamExportLayoutTest {
     Map<String, String> meta = ModelGraph.load(vitGradCam).proto().getMetadataPropsList()
         .stream().collect(Collectors.toMap(StringStringEntryProto::getKey,
             StringStringEntryProto::getValue));
-    assertEquals("tokens 1+14x14 (read as NCHW: the 1 prefix tokens dropped, the rest as the"
-        + " grid, transposed)", meta.get("cam4j.layer.layout"));
+    assertEquals("tokens 1+14x14 (read as NCHW: 1 prefix token(s) dropped, the rest reshaped to"
+        + " the grid and transposed)", meta.get("cam4j.layer.layout"));
     assertTrue(meta.get("cam4j.output.cam_raw").startsWith("float32 [1,14,14]: "),
         meta.get("cam4j.output.cam_raw"));
   }
