@@ -428,9 +428,19 @@ public final class CamModel implements AutoCloseable {
         concat(rows.stream().map(GradientResult::scores).toList()), classes, layers, acts, grads);
   }
 
-  /** Concatenates batch-1 tensors along the batch axis. */
+  /**
+   * Concatenates the results of single-image runs along their first axis, every row of each: a
+   * batch-first tensor gives [N, ...], and one whose first axis is not the batch (attention
+   * [B·H, T, T], torchvision's) gives what a run of the whole batch gives, [N·H, T, T].
+   */
   private static FloatTensor concat(List<FloatTensor> parts) {
-    return FloatTensor.stack(parts.stream().map(p -> p.row(0)).toList());
+    List<FloatTensor> rows = new ArrayList<>();
+    for (FloatTensor p : parts) {
+      for (int r = 0; r < p.dim(0); r++) {
+        rows.add(p.row(r));
+      }
+    }
+    return FloatTensor.stack(rows);
   }
 
   private static List<Long> boxed(long[] shape) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ import org.cam4j.method.CamMethod;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
 import org.cam4j.tensor.FloatTensor;
+import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Softmax;
 
 /**
@@ -208,6 +210,7 @@ public final class Explainer implements AutoCloseable {
     Manifest manifest = new Manifest(Versions.cam4j(), Versions.onnxRuntime(), Versions.java(),
         Instant.now().toString(), modelInfo(), preprocessing.toString(),
         imageInfo(source, prepared), method.name(), List.copyOf(raw.keySet()),
+        layerLayouts(raw.keySet(), context),
         lower(options.normalization().name()), targetInfo(options.target(), explainedClass),
         Predictions.top(logits, labels, options.topK()),
         new Manifest.RenderInfo(lower(options.overlay().colormap().name()),
@@ -327,6 +330,26 @@ public final class Explainer implements AutoCloseable {
   private PreparedImage prepare(BufferedImage photo) {
     ModelSignature s = model.signature();
     return preprocessing.prepare(photo, s.layout(), (int) s.width(), (int) s.height());
+  }
+
+  /**
+   * How each explained layer holds its maps, as the layers listing says it: the context's layout
+   * (the override, else the inferred one) with the layer's shape; the model's input for pixel
+   * methods.
+   */
+  private Map<String, String> layerLayouts(Collection<String> layers, CamContext context) {
+    ModelSignature s = model.signature();
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String layer : layers) {
+      if (layer.equals(s.inputName())) {
+        FeatureLayout input = s.layout() == Layout.NCHW ? FeatureLayout.nchw()
+            : FeatureLayout.nhwc();
+        out.put(layer, input.describe(s.inputShape(1)));
+      } else {
+        out.put(layer, context.layout(layer).describe(model.layers().resolve(layer).shape()));
+      }
+    }
+    return out;
   }
 
   /** The shared context, with the options' layer layout for every explained layer. */

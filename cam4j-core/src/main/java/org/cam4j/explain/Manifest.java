@@ -15,13 +15,17 @@ import org.cam4j.labels.Prediction;
  * timings, the files written). Immutable.
  *
  * @param created ISO-8601 instant
+ * @param layerLayouts how each of {@code layers} holds its feature maps, by layer, as the layers
+ *     listing says it ({@code nchw 256x7x7}, {@code nhwc 7x7x768}, {@code tokens 1+14x14}): the
+ *     override given, else the layout inferred from the graph; for methods that attribute to
+ *     pixels, the model's input ({@code nchw 3x224x224})
  * @param normalization how raw maps were scaled: "relu_max" or "min_max" ({@link Normalization})
  * @param timingsMs wall time per stage in milliseconds: preprocess, inference, maps
  * @param files output file name by role (overlay, heatmap, map, raw...); empty until saved
  */
 public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String javaVersion,
     String created, ModelInfo model, String preprocessing, ImageInfo image, String method,
-    List<String> layers, String normalization, TargetInfo target, List<Prediction> predictions, RenderInfo render,
+    List<String> layers, Map<String, String> layerLayouts, String normalization, TargetInfo target, List<Prediction> predictions, RenderInfo render,
     Map<String, Double> timingsMs, Map<String, String> files) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -30,6 +34,8 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   /** Copies the lists and maps. */
   public Manifest {
     layers = List.copyOf(layers);
+    layerLayouts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+        layerLayouts == null ? Map.of() : layerLayouts));
     predictions = List.copyOf(predictions);
     timingsMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
     files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
@@ -78,7 +84,7 @@ public record Manifest(String cam4jVersion, String onnxRuntimeVersion, String ja
   /** This manifest with the files an explanation was saved to. */
   public Manifest withFiles(Map<String, String> written) {
     return new Manifest(cam4jVersion, onnxRuntimeVersion, javaVersion, created, model,
-        preprocessing, image, method, layers, normalization, target, predictions, render, timingsMs, written);
+        preprocessing, image, method, layers, layerLayouts, normalization, target, predictions, render, timingsMs, written);
   }
 
   /** The manifest as indented JSON, as written to {@code _manifest.json}. */

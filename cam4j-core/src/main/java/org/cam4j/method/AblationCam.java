@@ -16,6 +16,13 @@ import org.cam4j.tensor.FloatTensor;
  * score and y_k the score with channel k of the layer set to zero. Only the part of the network
  * after the layer runs ({@link HeadModel}), on batches of ablated copies of the activations.
  *
+ * <p>Channel k is zeroed in the layer's tensor as the graph holds it, whatever its
+ * {@link FeatureLayout}: the h·w block of NCHW, every position of NHWC, and every token of a
+ * token layer, prefix tokens included, as pytorch-grad-cam's {@code AblationLayerVit} does (the
+ * peer's recipe for ViTs: it sets the channel over all of [N, C, T] after a transpose; its plain
+ * {@code AblationLayer} indexes 4-D tensors only). The weights
+ * then multiply the [C, h, w] maps the other methods read.
+ *
  * <p>pytorch-grad-cam ablates differently on layers with negative values: it sets the channel
  * to {@code min - 1e7} rather than 0 (and lowers that value by 1e7 per row of its batch). Both
  * agree on ReLU-like outputs, where the minimum is 0; cam4j follows the paper everywhere.
@@ -46,20 +53,20 @@ public final class AblationCam extends ModelWeightedCam {
 
   @Override
   float[] weights(CamContext context, String layer, FeatureMaps a) {
-    if (context.layout(layer).kind() != FeatureLayout.Kind.NCHW) {
-      throw new InvalidInputException("ablationcam feeds ablated maps to the network's head and"
-          + " supports NCHW layers only; " + layer + " is " + context.layout(layer));
-    }
+    FloatTensor values = context.layerValues(layer);
+    LayerStorage slots = LayerStorage.of(context.layout(layer), values.shape());
     HeadModel head = context.model().head(layer);
     List<String> boundaryNames = head.boundary();
     Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()
         : context.model().forward(context.input(), boundaryNames).tensors();
     int[] classes = singleClasses(context);
-    int size = a.c() * a.area();
+    int size = slots.imageSize();
+    float[] all = values.toArray();
     float[] weights = new float[a.n() * a.c()];
     for (int i = 0; i < a.n(); i++) {
-      float[] image = Arrays.copyOfRange(a.data(), a.offset(i, 0), a.offset(i, 0) + size);
-      float y = classScores(head, batch(image, a, 1), repeated(boundary, i, 1), classes[i])[0];
+      float[] image = Arrays.copyOfRange(all, i * size, (i + 1) * size);
+      float y = classScores(head, batch(image, values, 1), repeated(boundary, i, 1),
+          classes[i])[0];
       // a short last chunk repeats its last ablation: every chunk has one shape
       int rows = Math.min(batchSize, a.c());
       Map<String, FloatTensor> boundaryRows = repeated(boundary, i, rows);
@@ -68,10 +75,9 @@ public final class AblationCam extends ModelWeightedCam {
         int count = Math.min(rows, a.c() - start);
         float[] data = copies(image, rows);
         for (int j = 0; j < rows; j++) {
-          int channel = j * size + Math.min(start + j, a.c() - 1) * a.area();
-          Arrays.fill(data, channel, channel + a.area(), 0f);
+          slots.fillChannel(data, j * size, Math.min(start + j, a.c() - 1), 0f);
         }
-        float[] ablated = classScores(head, batch(data, a, rows), boundaryRows, classes[i]);
+        float[] ablated = classScores(head, batch(data, values, rows), boundaryRows, classes[i]);
         for (int j = 0; j < count; j++) {
           weights[i * a.c() + start + j] = (y - ablated[j]) / y;
         }
@@ -88,9 +94,11 @@ public final class AblationCam extends ModelWeightedCam {
     return data;
   }
 
-  /** {@code rows} images' activations as a [rows, C, h, w] tensor. */
-  private static FloatTensor batch(float[] data, FeatureMaps a, int rows) {
-    return FloatTensor.of(new long[] {rows, a.c(), a.h(), a.w()}, data);
+  /** {@code rows} images' values in the layer's own shape. */
+  private static FloatTensor batch(float[] data, FloatTensor layer, int rows) {
+    long[] shape = layer.shape();
+    shape[0] = rows;
+    return FloatTensor.of(shape, data);
   }
 
   /** Row i of each boundary tensor, repeated for every ablated copy of image i. */

@@ -119,7 +119,15 @@ public final class CamContext {
    * was run already.
    */
   public synchronized FloatTensor activations(String layer) {
-    return layout(layer).toNchw(run != null ? run.activation(layer) : forward().tensor(layer));
+    return layout(layer).toNchw(layerValues(layer));
+  }
+
+  /**
+   * A layer's values as the graph holds them (NCHW, NHWC or tokens), e.g. to feed altered copies
+   * to the network's head; without a backward pass unless one was run already.
+   */
+  synchronized FloatTensor layerValues(String layer) {
+    return run != null ? run.activation(layer) : forward().tensor(layer);
   }
 
   /** A layer's score gradients as [N,C,h,w] whatever its layout, from the shared run. */

@@ -33,7 +33,8 @@ public final class ClassActivationMap extends ModelWeightedCam {
   private static LinearHead head(CamContext context, String layer) {
     try {
       return LinearHead.find(ModelAccess.graph(context.model()), layer,
-          context.model().signature().score().name());
+          context.model().signature().score().name(),
+          context.layout(layer).resolve(context.layerValues(layer).shape()));
     } catch (UnsupportedModelException e) {
       throw new UnsupportedModelException(e.getMessage() + ". CAM needs that head: use gradcam,"
           + " which"

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cam4j.Cam4jException;
 import org.cam4j.InvalidInputException;
 import org.cam4j.UnsupportedModelException;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.NodeAttributes;
@@ -15,7 +16,8 @@ import org.cam4j.internal.onnx.TensorProto;
 
 /**
  * The classifier head CAM (Zhou et al. 2016) needs after a layer: a global average pool
- * (GlobalAveragePool, or ReduceMean over H and W), optional reshapes, one linear map (Gemm,
+ * (GlobalAveragePool, or ReduceMean over H and W, wherever the layer's layout keeps them),
+ * optional reshapes, one linear map (Gemm,
  * MatMul, or a 1x1 Conv), then optional reshapes and bias Adds up to the score. Then
  * {@code score_k = sum_c W[k,c] mean(A_c) + b_k}; this class holds W [K, C].
  */
@@ -40,10 +42,21 @@ final class LinearHead {
    * @throws Cam4jException saying which node breaks the pattern
    */
   static LinearHead find(ModelGraph graph, String layer, String score) {
+    return find(graph, layer, score, FeatureLayout.nchw());
+  }
+
+  /**
+   * Finds the head after a layer of any layout: its pool is a global average over the layout's
+   * grid axes (h and w of NCHW or NHWC; the tokens of a token layer without prefix tokens, whose
+   * mean would otherwise mix in the class token).
+   *
+   * @throws Cam4jException saying which node breaks the pattern
+   */
+  static LinearHead find(ModelGraph graph, String layer, String score, FeatureLayout layout) {
     BackwardPath path = BackwardPath.between(graph, List.of(layer), score);
     Walk walk = new Walk(graph, path, layer, score);
     NodeProto pool = walk.next();
-    if (!isGlobalAverage(graph, pool)) {
+    if (!isGlobalAverage(graph, pool, layout)) {
       throw walk.fail("it feeds " + describe(pool) + ", not a global average pool");
     }
     NodeProto linear = walk.skipReshapes(pool);
@@ -79,9 +92,10 @@ final class LinearHead {
     return Arrays.copyOfRange(weights, k * channels, (k + 1) * channels);
   }
 
-  private static boolean isGlobalAverage(ModelGraph graph, NodeProto node) {
+  private static boolean isGlobalAverage(ModelGraph graph, NodeProto node,
+      FeatureLayout layout) {
     if (node.getOpType().equals("GlobalAveragePool")) {
-      return true;
+      return layout.kind() == FeatureLayout.Kind.NCHW;
     }
     if (!node.getOpType().equals("ReduceMean")) {
       return false;
@@ -93,8 +107,13 @@ final class LinearHead {
     if (axes == null) {
       return false;
     }
-    long[] spatial = Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
-    return Arrays.equals(spatial, new long[] {2, 3});
+    int rank = layout.kind() == FeatureLayout.Kind.TOKENS ? 3 : 4;
+    long[] spatial = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+    return switch (layout.kind()) {
+      case NCHW -> Arrays.equals(spatial, new long[] {2, 3});
+      case NHWC -> Arrays.equals(spatial, new long[] {1, 2});
+      case TOKENS -> layout.prefixTokens() == 0 && Arrays.equals(spatial, new long[] {1});
+    };
   }
 
   private static LinearHead gemm(Walk walk, NodeProto gemm) {

@@ -15,6 +15,7 @@ import org.cam4j.tensor.Softmax;
  * (zero elsewhere, cut at the borders), and
  * {@code map(i, j) = softmax(head(A ⊙ M_ij))[class]}, where the head is the part of the network
  * after the layer ({@link HeadModel}). No gradients; h·w head rows per image, run in batches.
+ * The mosaics are built in the layer's own layout (NCHW, NHWC or tokens).
  */
 public final class ReciproCam extends CamMethod {
   /** Mosaic activations run per head call by default. */
@@ -53,60 +54,71 @@ public final class ReciproCam extends CamMethod {
 
   @Override
   public FloatTensor rawMaps(CamContext context, String layer) {
-    FeatureMaps a = FeatureMaps.of(context.activations(layer));
+    FloatTensor values = context.layerValues(layer);
+    LayerStorage storage = LayerStorage.of(context.layout(layer), values.shape());
     HeadModel head = context.model().head(layer);
     List<String> boundaryNames = head.boundary();
     Map<String, FloatTensor> boundary = boundaryNames.isEmpty() ? Map.of()
         : context.model().forward(context.input(), boundaryNames).tensors();
     int[] classes = context.explainedClasses();
-    int positions = a.area();
-    int size = a.c() * positions;
+    int n = (int) values.dim(0);
+    int positions = storage.area();
+    int size = storage.imageSize();
+    float[] all = values.toArray();
+    long[] shape = values.shape();
     int rows = Math.min(batchSize, positions);
-    float[] maps = new float[a.n() * positions];
-    for (int i = 0; i < a.n(); i++) {
+    shape[0] = rows;
+    float[] maps = new float[n * positions];
+    for (int i = 0; i < n; i++) {
       if (classes[i] < 0) {
         throw new InvalidInputException(name() + " explains one class per image, not a"
             + " weighting of several classes");
       }
       Map<String, FloatTensor> boundaryRows = AblationCam.repeated(boundary, i, rows);
-      int base = a.offset(i, 0);
       // a short last chunk repeats its last position: every chunk has one shape
       for (int start = 0; start < positions; start += rows) {
         Cancellation.checkpoint();
         int count = Math.min(rows, positions - start);
         float[] data = new float[rows * size];
         for (int r = 0; r < rows; r++) {
-          mosaic(a, base, Math.min(start + r, positions - 1), data, r * size);
+          mosaic(storage, all, i * size, Math.min(start + r, positions - 1), data, r * size);
         }
-        FloatTensor probabilities = Softmax.rows(head.scores(
-            FloatTensor.of(new long[] {rows, a.c(), a.h(), a.w()}, data), boundaryRows));
+        FloatTensor probabilities = Softmax.rows(head.scores(FloatTensor.of(shape, data),
+            boundaryRows));
         int k = (int) probabilities.dim(1);
         for (int r = 0; r < count; r++) {
           maps[i * positions + start + r] = probabilities.get(r * k + classes[i]);
         }
       }
     }
-    return FloatTensor.of(new long[] {a.n(), a.h(), a.w()}, maps);
+    return FloatTensor.of(new long[] {n, storage.height(), storage.width()}, maps);
   }
 
-  /** Writes {@code A ⊙ M_p} of the image at {@code base} into {@code out} from {@code offset}. */
-  private static void mosaic(FeatureMaps a, int base, int position, float[] out, int offset) {
-    int pi = position / a.w();
-    int pj = position % a.w();
+  /**
+   * Writes {@code A ⊙ M_p} of the image at {@code base} into {@code out} from {@code offset}, in
+   * the layer's own layout. Prefix tokens are kept as they are, as ViT-ReciproCAM (Byun &amp; Lee
+   * 2023, arXiv 2310.02588) keeps the class token by default.
+   */
+  private static void mosaic(LayerStorage s, float[] values, int base, int position,
+      float[] out, int offset) {
+    System.arraycopy(values, base, out, offset, s.prefixTokens() * s.channels());
+    int pi = position / s.width();
+    int pj = position % s.width();
     for (int di = -1; di <= 1; di++) {
       int y = pi + di;
-      if (y < 0 || y >= a.h()) {
+      if (y < 0 || y >= s.height()) {
         continue;
       }
       for (int dj = -1; dj <= 1; dj++) {
         int x = pj + dj;
-        if (x < 0 || x >= a.w()) {
+        if (x < 0 || x >= s.width()) {
           continue;
         }
         float weight = KERNEL[(di + 1) * 3 + dj + 1];
-        int p = y * a.w() + x;
-        for (int c = 0; c < a.c(); c++) {
-          out[offset + c * a.area() + p] = a.data()[base + c * a.area() + p] * weight;
+        int p = y * s.width() + x;
+        for (int c = 0; c < s.channels(); c++) {
+          int at = s.index(c, p);
+          out[offset + at] = values[base + at] * weight;
         }
       }
     }

@@ -1,11 +1,15 @@
 package org.cam4j.engine;
 
+import static org.cam4j.internal.autodiff.TinyModel.in;
+import static org.cam4j.internal.graph.Onnx.attr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.cam4j.SharedData;
+import org.cam4j.TinyCnn;
 import org.cam4j.Targets;
+import org.cam4j.internal.autodiff.TinyModel;
 import org.cam4j.method.CamContext;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -74,6 +78,44 @@ class CamModelTest {
       assertClose(g.scores(), f.scores(), 1e-5);
       assertClose(g.activation(LAYER4), f.tensor(LAYER4), 1e-5);
       assertArrayEquals(batch.toArray(), f.tensor("input").toArray());
+    }
+  }
+
+  /**
+   * A model exported with a fixed batch of 1 runs a batch image by image; a tensor whose first
+   * axis is not the batch (attention [B·H, T, T], as torchvision exports it) comes back whole
+   * for every image, [N·H, T, T], not as each image's first head. Graph: x [1,3,4,4] read as 3
+   * heads of 4x4 attention logits, Softmax over the last axis, then a linear score. The softmax
+   * is recomputed here in double; float32 exp and sum agree to 1e-6 on values in [0, 1].
+   */
+  @Test
+  void aFixedBatchModelReturnsEveryHeadOfEveryImage() {
+    TinyModel g = TinyModel.opset(13).input("x", 1, 3, 4, 4);
+    g.ints("heads", 3, 4, 4).ints("flat", 1, 48)
+        .weights("fc", new long[] {48, 5}, g.uniform(48 * 5, -1, 1))
+        .node("Reshape", in("x", "heads"), "logits_hd")
+        .node("Softmax", in("logits_hd"), "attention", attr("axis", -1L))
+        .node("Reshape", in("attention", "flat"), "f")
+        .node("MatMul", in("f", "fc"), "y");
+    FloatTensor batch = TinyCnn.input(g, 2, 5);
+    try (CamModel m = CamModel.of(g.build().toByteArray(),
+        EngineOptions.builder().intraOpThreads(1).build())) {
+      assertEquals(1, m.signature().fixedBatch());
+      ForwardResult f = m.forward(batch, List.of("attention"));
+      FloatTensor attention = f.tensor("attention");
+      assertArrayEquals(new long[] {6, 4, 4}, attention.shape());
+      float[] x = batch.toArray();
+      for (int row = 0; row < 6 * 4; row++) {
+        double sum = 0;
+        for (int q = 0; q < 4; q++) {
+          sum += Math.exp(x[row * 4 + q]);
+        }
+        for (int q = 0; q < 4; q++) {
+          assertEquals(Math.exp(x[row * 4 + q]) / sum, attention.get(row * 4 + q), 1e-6,
+              "image " + row / 12 + " head " + row / 4 % 3 + " row " + row % 4);
+        }
+      }
+      assertArrayEquals(new long[] {2, 5}, f.scores().shape());
     }
   }
 

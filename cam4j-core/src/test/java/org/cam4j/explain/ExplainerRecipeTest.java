@@ -210,6 +210,7 @@ class ExplainerRecipeTest {
     assertEquals(Preprocessing.INCEPTION, Preprocessing.parse(json.at("/preprocessing").asText()));
     assertEquals("gradcam", json.at("/method").asText());
     assertEquals("MobilenetV2/Conv_1/Relu6", json.at("/layers/0").asText());
+    assertEquals("nchw 1280x7x7", json.at("/layerLayouts/MobilenetV2~1Conv_1~1Relu6").asText());
     assertEquals(286, json.at("/target/index").asInt());
     assertEquals("top", json.at("/target/requested").asText());
     assertEquals(5, json.at("/predictions").size());

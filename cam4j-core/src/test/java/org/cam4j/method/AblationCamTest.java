@@ -1,15 +1,21 @@
 package org.cam4j.method;
 
+import static org.cam4j.internal.autodiff.TinyModel.in;
+import static org.cam4j.internal.graph.Onnx.attr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.cam4j.SharedData;
 import org.cam4j.Targets;
+import org.cam4j.TinyCnn;
 import org.cam4j.engine.CamModel;
 import org.cam4j.explain.Target;
+import org.cam4j.graph.FeatureLayout;
+import org.cam4j.internal.autodiff.TinyModel;
 import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
@@ -69,6 +75,52 @@ class AblationCamTest {
       // per-row results of differently sized Conv batches: same values up to summation order
       for (int i = 0; i < big.length; i++) {
         assertEquals(big[i], small[i], 1e-5 * scale, "channel " + i);
+      }
+    }
+  }
+
+  /**
+   * On a token layer channel c is zeroed in every token, the class token too (pytorch-grad-cam's
+   * AblationLayerVit). Graph: c2 [N,4,3,3] as 9 tokens, their mean prepended as a class token,
+   * Tanh = "a" [N, 1+9, 4], then the mean over all 10 tokens and a linear map. Zeroing channel
+   * c of every token lowers score k by W[c,k] mean_10(a_c) exactly; with the class token left
+   * alone it would be W[c,k] sum_9(a_c) / 10, off by W[c,k] a_0c / 10.
+   */
+  @Test
+  void aTokenLayerLosesTheChannelInItsPrefixTokensToo() {
+    TinyModel g = TinyModel.opset(13).input("x", 1, 2, 6, 6);
+    float[] fc = g.uniform(20, -1, 1);
+    g.weights("w", new long[] {4, 2, 2, 2}, g.uniform(32, -1, 1))
+        .weights("fc", new long[] {4, 5}, fc).ints("flat", 0, 4, 9)
+        .node("Conv", in("x", "w"), "c2", attr("strides", new long[] {2, 2}))
+        .node("Reshape", in("c2", "flat"), "cf")
+        .node("Transpose", in("cf"), "grid", attr("perm", new long[] {0, 2, 1}))
+        .node("ReduceMean", in("grid"), "cls", attr("axes", new long[] {1}))
+        .node("Concat", in("cls", "grid"), "tok", attr("axis", 1L))
+        .node("Tanh", in("tok"), "a")
+        .node("ReduceMean", in("a"), "f", attr("axes", new long[] {1}), attr("keepdims", 0L))
+        .node("MatMul", in("f", "fc"), "y");
+    FloatTensor input = TinyCnn.input(g, 2, 9);
+    try (CamModel m = TinyCnn.load(g)) {
+      // 10 tokens are 1+3x3 or 6+2x2: the layout is given
+      CamContext c = CamContext.of(m, input, List.of("a"), Targets.classes(1, 3),
+          Map.of("a", FeatureLayout.tokens(1, 3, 3)));
+      float[] weights = new AblationCam(3).weights(c, "a", FeatureMaps.of(c.activations("a")));
+      float[] a = c.layerValues("a").toArray();
+      FloatTensor scores = m.scores(input);
+      int[] classes = {1, 3};
+      for (int i = 0; i < 2; i++) {
+        double y = scores.get(i * 5 + classes[i]);
+        for (int ch = 0; ch < 4; ch++) {
+          double mean = 0;
+          for (int t = 0; t < 10; t++) {
+            mean += a[(i * 10 + t) * 4 + ch] / 10.0;
+          }
+          double expected = fc[ch * 5 + classes[i]] * mean / y;
+          // y - y_c: two float32 scores, a few ulps of y, over y
+          assertEquals(expected, weights[i * 4 + ch], 1e-5 * (1 + Math.abs(expected)),
+              "image " + i + " channel " + ch);
+        }
       }
     }
   }

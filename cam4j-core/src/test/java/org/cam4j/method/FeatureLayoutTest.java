@@ -30,7 +30,7 @@ class FeatureLayoutTest {
   private static final List<String> METHODS = List.of("gradcam", "gradcam++", "xgradcam",
       "hirescam", "layercam", "eigencam", "scorecam");
 
-  private enum Head { NCHW, NHWC, TOKENS }
+  enum Head { NCHW, NHWC, TOKENS }
 
   @Test
   void channelsLastAndTokenLayersGiveTheMapsOfTheirNchwTwin() {
@@ -110,7 +110,7 @@ class FeatureLayoutTest {
   }
 
   /** x [N,2,6,6] -> Conv 3x3 -> Tanh -> Conv 2x2/2 "c2" [N,4,3,3] -> the head's layout. */
-  private static TinyModel twin(Head head) {
+  static TinyModel twin(Head head) {
     TinyModel m = TinyModel.opset(13).input("x", 1, 2, 6, 6);
     m.weights("w1", new long[] {3, 2, 3, 3}, m.uniform(54, -1, 1))
         .weights("b1", new long[] {3}, m.uniform(3, -0.3, 0.3))

@@ -8,6 +8,7 @@ import org.cam4j.InvalidInputException;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Target;
+import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.UnknownLayerException;
 import org.cam4j.labels.Label;
@@ -32,27 +33,38 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
   static final int MAX_LAYERS = 8;
   static final int MAX_METHODS = 6;
   static final int MAX_TOP = 20;
+  /** Prefix tokens (class, distillation, register tokens): far more than any model has. */
+  static final int MAX_PREFIX_TOKENS = 1024;
+  /** The values of {@code layerLayout}. */
+  static final List<String> LAYOUTS = List.of("nchw", "nhwc", "tokens");
 
   static ExplainRequest parse(Form form, Explainer model) {
     List<String> methods = methods(form.param("methods", form.param("method", "gradcam")));
     boolean allLayers = form.flag("allLayers") && methods.size() == 1;
     String layerField = form.param("layer", "auto");
+    FeatureLayout layout = layout(form);
     // in a comparison the layer is for its layer methods; it is wrong only when none takes one
     if (methods.stream().noneMatch(m -> Methods.byName(m).usesLayer())
-        && (allLayers || !layerField.equalsIgnoreCase("auto"))) {
+        && (allLayers || !layerField.equalsIgnoreCase("auto") || layout != null)) {
       String which = methods.size() == 1 ? "method '" + methods.get(0) + "' explains"
           : "methods '" + String.join(", ", methods) + "' explain";
-      throw ApiException.badRequest(which + " the input pixels, not a layer: leave out 'layer'"
-          + " and 'allLayers' (methods with layers: " + String.join(", ", layerMethods()) + ")",
-          layerMethods());
+      throw ApiException.badRequest(which + " the input pixels, not a layer: leave out 'layer',"
+          + " 'allLayers', 'layerLayout', 'grid' and 'prefixTokens' (methods with layers: "
+          + String.join(", ", layerMethods()) + ")", layerMethods());
     }
     List<String> layers = allLayers ? List.of("auto") : layers(layerField, model);
+    if (layout != null) {
+      LayerCatalog catalog = model.model().layers();
+      checkFits(layout, allLayers ? catalog.blockOutputs()
+          : layers.stream().map(catalog::resolve).toList());
+    }
     Target target = target(form.param("class", "top"), model.labels());
     Overlay overlay = Overlay.builder().colormap(colormap(form.param("colormap", "jet")))
         .alpha(form.number("alpha", 0.4, 0, 1)).build();
     int top = form.integer("top", 5, 1, Math.min(MAX_TOP, model.labels().size()));
     ExplainOptions options = ExplainOptions.builder().methodNames(methods).layers(layers)
-        .allLayers(allLayers).target(target).overlay(overlay).topK(top).build();
+        .allLayers(allLayers).target(target).overlay(overlay).topK(top).layerLayout(layout)
+        .build();
     return new ExplainRequest(options, form.flag("async"), 160);
   }
 
@@ -120,6 +132,44 @@ record ExplainRequest(ExplainOptions options, boolean async, int tileHeight) {
       }
     }
     return names;
+  }
+
+  /**
+   * The layer layout override, as the CLI's {@code --layer-layout}, {@code --grid} and
+   * {@code --prefix-tokens}: {@code layerLayout} nchw, nhwc or tokens, and for tokens
+   * {@code grid} (HxW) and {@code prefixTokens}; a grid or prefix count alone means tokens. Null
+   * when none is given (the layout is inferred from the graph).
+   */
+  static FeatureLayout layout(Form form) {
+    String kind = form.param("layerLayout");
+    String grid = form.param("grid");
+    Integer prefix = form.param("prefixTokens") == null ? null
+        : form.integer("prefixTokens", 0, 0, MAX_PREFIX_TOKENS);
+    if (kind == null && grid == null && prefix == null) {
+      return null;
+    }
+    if (kind != null && !LAYOUTS.contains(kind.toLowerCase(Locale.ROOT))) {
+      throw ApiException.badRequest("unknown layerLayout '" + Text.clip(kind, 40)
+          + "'; available: " + String.join(", ", LAYOUTS), LAYOUTS);
+    }
+    try {
+      return FeatureLayout.parse(kind, grid, prefix);
+    } catch (InvalidInputException e) {
+      throw ApiException.badRequest(Text.clip(e.getMessage(), 200)
+          .replace("--grid", "'grid'").replace("--prefix-tokens", "'prefixTokens'"));
+    }
+  }
+
+  /** Each layer's shape must hold the override (e.g. a token grid needs a 3-D tensor of k+h·w). */
+  static void checkFits(FeatureLayout layout, List<LayerCatalog.Layer> layers) {
+    for (LayerCatalog.Layer l : layers) {
+      try {
+        layout.resolve(l.shape());
+      } catch (InvalidInputException e) {
+        throw ApiException.badRequest("layer '" + Text.clip(l.name(), 120) + "' "
+            + Arrays.toString(l.shape()) + " is not " + layout + ": " + e.getMessage());
+      }
+    }
   }
 
   /** {@code top}, an index or a class name, checked against the labels. */

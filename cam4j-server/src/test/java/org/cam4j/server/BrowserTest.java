@@ -492,6 +492,37 @@ class BrowserTest {
     assertFalse(maps.get(0).equals(maps.get(2)), "gradcam and layercam maps differ");
   }
 
+  /**
+   * The layer layout controls send the override: the caption names the layout the server used
+   * (from the manifest), a grid is for tokens only, and a layout the layer's shape cannot hold
+   * (tokens for MobileNet's [1,1280,7,7]) is the server's 400, shown; back to inferred it works.
+   */
+  @Test
+  void theLayerLayoutOverrideIsSentAndTheCaptionNamesTheLayout() {
+    driver.manage().window().setSize(new Dimension(1400, 1100));
+    load();
+    upload("images/cat.png");
+    awaitExplanation(1);
+    String inferred = driver.findElement(By.id("caption")).getText();
+    assertTrue(inferred.contains("MobilenetV2/Conv_1/Relu6 [nchw 1280x7x7]"), inferred);
+    driver.findElement(By.cssSelector("#layout-box summary")).click();
+    Select layout = new Select(driver.findElement(By.id("layer-layout")));
+    layout.selectByValue("nchw");
+    assertFalse(driver.findElement(By.id("grid")).isEnabled(), "a grid is for tokens only");
+    awaitExplanation(2);
+    assertEquals(inferred, driver.findElement(By.id("caption")).getText());
+
+    layout.selectByValue("tokens");
+    waiting().until(d -> d.findElement(By.id("error")).isDisplayed());
+    String error = driver.findElement(By.cssSelector("#error div")).getText();
+    assertTrue(error.contains("is not tokens"), error);
+
+    layout.selectByValue("");
+    awaitExplanation(3);
+    assertFalse(driver.findElement(By.id("error")).isDisplayed(),
+        driver.findElement(By.id("error")).getText());
+  }
+
   @Test
   void messagesNameNoServerFolder() {
     driver.manage().window().setSize(new Dimension(1400, 1100));

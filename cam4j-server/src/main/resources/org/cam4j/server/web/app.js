@@ -299,7 +299,8 @@ function wire() {
     try { await loadModel(); } catch (e) { showError(e); return; }
     autoRun();
   });
-  for (const id of ['method', 'layer']) $(id).addEventListener('change', autoRun);
+  for (const id of ['method', 'layer', 'grid', 'prefix-tokens']) $(id).addEventListener('change', autoRun);
+  $('layer-layout').addEventListener('change', () => { syncLayoutInputs(); autoRun(); });
   $('class').addEventListener('change', autoRun);
   $('class-top').addEventListener('click', () => { $('class').value = ''; autoRun(); });
   $('run').addEventListener('click', () => { clearTimeout(state.autoTimer); explain(); });
@@ -365,6 +366,27 @@ function classField() {
   return m ? m[1] : v;
 }
 
+/** The layer layout override as the server's fields; none when the layout is inferred. */
+function layoutFields() {
+  const fields = {};
+  const kind = $('layer-layout').value;
+  if (kind) fields.layerLayout = kind;
+  // a grid and a prefix count describe tokens only
+  if (kind === '' || kind === 'tokens') {
+    const grid = $('grid').value.trim();
+    const prefix = $('prefix-tokens').value.trim();
+    if (grid) fields.grid = grid;
+    if (prefix) fields.prefixTokens = prefix;
+  }
+  return fields;
+}
+
+function syncLayoutInputs() {
+  const tokens = ['', 'tokens'].includes($('layer-layout').value);
+  $('grid').disabled = !tokens;
+  $('prefix-tokens').disabled = !tokens;
+}
+
 function form(extra) {
   const f = new FormData();
   f.append('image', state.photo, state.photo.name || 'photo');
@@ -373,6 +395,7 @@ function form(extra) {
   const methods = (extra.methods || extra.method).split(',');
   if (methods.some((m) => !state.inputMethods.includes(m))) {
     f.append('layer', $('layer').value || 'auto');
+    for (const [field, value] of Object.entries(layoutFields())) f.append(field, value);
   }
   f.append('class', classField());
   f.append('top', '5');
@@ -466,7 +489,9 @@ function show(body) {
   $('view').dataset.layer = body.layers.join(',');
   $('view').dataset.method = body.method;
   $('view').setAttribute('aria-label', 'map of ' + describe(body) + ' at ' + body.layers.join(', '));
-  $('caption').textContent = describe(body) + ' at ' + body.layers.join(', ');
+  const layouts = (body.manifest && body.manifest.layerLayouts) || {};
+  $('caption').textContent = describe(body) + ' at ' + body.layers
+    .map((l) => layouts[l] ? l + ' [' + layouts[l] + ']' : l).join(', ');
   $('scale').textContent = 'map value: share of its peak'
     + (typeof body.rawMax === 'number' ? ' (1 = raw ' + body.rawMax.toPrecision(3) + ')' : '');
   showPredictions(body);
@@ -588,7 +613,7 @@ function hideError() { $('error').hidden = true; }
 
 /** A suggestion names a layer, a method, a colormap or a class: put it where it fits. */
 function useSuggestion(s) {
-  for (const id of ['layer', 'method', 'colormap', 'model']) {
+  for (const id of ['layer', 'method', 'colormap', 'model', 'layer-layout']) {
     if ([...$(id).options].some((o) => o.value === s)) {
       $(id).value = s;
       $(id).dispatchEvent(new Event('change'));
