@@ -151,6 +151,11 @@ public final class FeatureLayout {
         throw new InvalidInputException(t + " tokens do not hold " + (k < 0 ? "" : k + "+")
             + gridHeight + "x" + gridWidth);
       }
+      if (prefixTokens < 0 && k > MAX_PREFIX) {
+        throw new InvalidInputException(t + " tokens would hold " + gridHeight + "x" + gridWidth
+            + " after " + k + " prefix tokens, more than the " + MAX_PREFIX
+            + " looked for: give the prefix tokens if that is meant");
+      }
       return new FeatureLayout(Kind.TOKENS, (int) k, gridHeight, gridWidth);
     }
     int found = -1;

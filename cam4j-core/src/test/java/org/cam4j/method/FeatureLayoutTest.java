@@ -74,6 +74,13 @@ class FeatureLayoutTest {
         new long[] {1, 9, 4}));
     assertEquals("tokens 5+2x2", FeatureLayout.parse("tokens", "2x2", null).describe(
         new long[] {1, 9, 4}));
+    // a grid alone would read 197 ViT tokens as 148 prefix tokens + 7x7: refused, not guessed;
+    // the same split given in full is the user's word and stands
+    InvalidInputException tooMany = assertThrows(InvalidInputException.class,
+        () -> FeatureLayout.parse("tokens", "7x7", null).resolve(new long[] {1, 197, 192}));
+    assertTrue(tooMany.getMessage().contains("148 prefix tokens"), tooMany.getMessage());
+    assertEquals("tokens 148+7x7", FeatureLayout.parse("tokens", "7x7", 148).describe(
+        new long[] {1, 197, 192}));
   }
 
   @Test
