@@ -6,7 +6,10 @@ import org.cam4j.explain.Target;
 import org.cam4j.export.CamExport;
 import org.cam4j.export.ExportedModel;
 import org.cam4j.graph.FeatureLayout;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.labels.Labels;
 import org.cam4j.registry.ModelRegistry;
+import org.cam4j.registry.ResolvedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,6 +69,29 @@ final class ExportCommand implements Callable<Integer> {
       description = "The model to write.")
   Path out;
 
+  @Option(names = "--preprocess", paramLabel = "P",
+      description = "How a photo becomes the input, recorded in the model's metadata for"
+          + " clients such as the --html page: keras-caffe, torch, tf, inception, raw or a spec"
+          + " (default: the registry model's, else the model's .preprocess sidecar, else none;"
+          + " with --html torch).")
+  String preprocess;
+
+  @Option(names = "--labels", paramLabel = "PATH",
+      description = "Class names to record in the model's metadata (default: the registry"
+          + " model's, if any).")
+  Path labels;
+
+  @Option(names = "--html",
+      description = "Also write FILE.html beside the model: a page that runs it in the browser"
+          + " (onnxruntime-web) on a photo you drop and shows the top class and its map.")
+  boolean html;
+
+  @Option(names = "--ort-url", paramLabel = "URL", defaultValue = ExportPage.DEFAULT_ORT_URL,
+      description = "Where the --html page loads onnxruntime-web's ort.wasm.min.js from (its"
+          + " .wasm and .mjs files are fetched from the same folder); default ${DEFAULT-VALUE}."
+          + " Give a relative or local URL to use the page offline.")
+  String ortUrl;
+
   @Option(names = "--verbose", description = "Print stack traces on errors.")
   boolean verbose;
 
@@ -76,16 +102,30 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     DownloadBar bar = new DownloadBar(err);
-    Path file;
+    ResolvedModel resolved;
     try {
-      file = ModelRegistry.standard().resolve(model, bar).model();
+      resolved = ModelRegistry.standard().resolve(model, bar);
     } finally {
       bar.finish();
     }
-    ExportedModel exported = CamExport.builder(file).layer(layer).method(method)
+    CamExport.Builder builder = CamExport.builder(resolved.model()).layer(layer).method(method)
         .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
-        .layerLayout(givenLayout())
-        .build().write(out);
+        .layerLayout(givenLayout());
+    boolean torchAssumed = false;
+    if (preprocess != null) {
+      builder.preprocessing(Preprocessing.parse(preprocess));
+    } else if (resolved.preprocessing().isPresent()) {
+      builder.preprocessing(resolved.preprocessing().get());
+    } else if (html) {
+      builder.preprocessing(Preprocessing.TORCH);
+      torchAssumed = true;
+    }
+    if (labels != null) {
+      builder.labels(Labels.load(labels));
+    } else {
+      resolved.labels().ifPresent(l -> builder.labels(Labels.load(l)));
+    }
+    ExportedModel exported = builder.build().write(out);
     if (exported.opsetRaised()) {
       err.println("cam4j: note: opset raised from " + exported.sourceOpset() + " to "
           + exported.opset() + " (cam4j upgrades opset 7-9 models to differentiate them)");
@@ -93,6 +133,14 @@ final class ExportCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf("exported %s of %s at %s (score %s, batch %d, opset %d)"
         + " -> %s%n", exported.method(), model, exported.layer(), exported.score(),
         exported.batch(), exported.opset(), out);
+    if (html) {
+      spec.commandLine().getOut().println("page -> " + ExportPage.write(out, ortUrl));
+    }
+    if (torchAssumed) {
+      err.println("cam4j: note: no --preprocess and no " + resolved.model().getFileName()
+          + Preprocessing.SIDECAR_SUFFIX + " sidecar; the page preprocesses photos as torch"
+          + " (RGB/255, ImageNet mean/std)");
+    }
     return 0;
   }
 

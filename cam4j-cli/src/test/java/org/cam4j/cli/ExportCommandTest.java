@@ -4,18 +4,23 @@ import static org.cam4j.cli.CliProcessIT.shared;
 import static org.cam4j.cli.InProcess.cam4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.cam4j.cli.CliProcessIT.Outcome;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.image.Preprocessing;
 import org.cam4j.internal.onnx.NodeProto;
+import org.cam4j.internal.onnx.StringStringEntryProto;
 import org.cam4j.tensor.FloatTensor;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
@@ -215,6 +220,8 @@ class ExportCommandTest {
     try (PlainOrt ort = new PlainOrt(file)) {
       PlainOrt.Outputs out = ort.run("image", nhwc, new long[] {1, 224, 224, 3}, null);
       assertEquals(224 * 224, out.f("cam").length);
+      assertEquals("nhwc", metadata(file).get("cam4j.image.layout"));
+      assertEquals("1,224,224,3", metadata(file).get("cam4j.image.shape"));
       assertArrayEquals(new long[] {RESNET_CLASS}, out.l("class"));
       assertMapsEqual(library.resolve("gradcam.npy"), library.resolve("gradcam_raw.npy"), out,
           "nhwc");
@@ -266,6 +273,51 @@ class ExportCommandTest {
         tmp.resolve("z.onnx").toString());
     assertEquals(3, wrong.code(), wrong.err());
     assertTrue(wrong.err().contains("must be 4-D"), wrong.err());
+  }
+
+  private static Map<String, String> metadata(Path model) throws Exception {
+    Map<String, String> m = new HashMap<>();
+    for (StringStringEntryProto e : ModelProto.parseFrom(Files.readAllBytes(model))
+        .getMetadataPropsList()) {
+      m.put(e.getKey(), e.getValue());
+    }
+    return m;
+  }
+
+  @Test
+  void metadataSaysHowToFeedAPhotoAndHtmlWritesThePage() throws Exception {
+    Path out = tmp.resolve("m_cam.onnx");
+    Outcome r = cam4j("export", "--model", MOBILENET, "--layer", MOBILENET_LAYER, "--labels",
+        shared("labels/imagenet_labels_1001.txt").toString(), "--preprocess", "inception",
+        "--html", "--ort-url", "ort/ort.wasm.min.js", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> meta = metadata(out);
+    assertEquals("input", meta.get("cam4j.image.input"));
+    assertEquals("nchw", meta.get("cam4j.image.layout"));
+    assertEquals("1,3,224,224", meta.get("cam4j.image.shape"));
+    assertEquals(Preprocessing.INCEPTION, Preprocessing.parse(meta.get("cam4j.preprocessing")));
+    List<String> labels = List.of(meta.get("cam4j.labels").split("\n"));
+    assertEquals(1001, labels.size());
+    assertEquals("Egyptian cat", labels.get(286));
+    String html = Files.readString(tmp.resolve("m_cam.html"));
+    assertTrue(html.contains("<script id=\"ort\" src=\"ort/ort.wasm.min.js\">"), html);
+    assertTrue(html.contains("{\"model\":\"./m_cam.onnx\"}"), html);
+    assertFalse(html.contains("cdn.jsdelivr.net"), "only the --ort-url is loaded");
+
+    // a model by path without sidecar or options: with --html torch is recorded (and said)
+    Path spaced = tmp.resolve("r cam.onnx");
+    Outcome plain = cam4j("export", "--model", RESNET, "--html", "--out", spaced.toString());
+    assertEquals(0, plain.code(), plain.err());
+    assertTrue(plain.err().contains("the page preprocesses photos as torch"), plain.err());
+    assertEquals(Preprocessing.TORCH, Preprocessing.parse(metadata(spaced)
+        .get("cam4j.preprocessing")));
+    assertFalse(metadata(spaced).containsKey("cam4j.labels"));
+    String page = Files.readString(tmp.resolve("r cam.html"));
+    assertTrue(page.contains("{\"model\":\"./r%20cam.onnx\"}"), page);
+    assertTrue(page.contains("src=\"https://cdn.jsdelivr.net/npm/onnxruntime-web@1.30.0/dist/"
+        + "ort.wasm.min.js\""), "the pinned default");
+    Path bare = export(tmp, RESNET);
+    assertFalse(metadata(bare).containsKey("cam4j.preprocessing"), "without --html: not known");
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.cam4j.explain.Target.Score;
 import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
+import org.cam4j.image.Preprocessing;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
@@ -28,6 +29,9 @@ import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
 import org.cam4j.method.Methods;
+import org.cam4j.labels.Label;
+import org.cam4j.labels.Labels;
+import org.cam4j.tensor.Layout;
 
 /**
  * Writes a standalone ONNX model that returns, besides the source model's own outputs, the class
@@ -49,10 +53,12 @@ import org.cam4j.method.Methods;
  * The layer may hold its feature maps in any {@link FeatureLayout}: the graph reads a
  * channels-last or token layer as [N,C,h,w] (dropping prefix tokens) exactly as cam4j's methods
  * do, so {@code h,w} is the layer's grid. The model's {@code metadata_props} name the method,
- * layer, its layout, score, batch, opset and cam4j version and describe these inputs and outputs.
- * Shapes are static: the model is built for one batch size ({@link Builder#batch}, by default the
- * source's fixed batch or 1) and the input size cam4j explains at. Immutable; build with
- * {@link #builder}.
+ * layer, its layout, score, batch, opset and cam4j version and describe these inputs and outputs;
+ * they also say how to feed a photo (the image input's name, layout and shape, and when given the
+ * {@link Builder#preprocessing preprocessing} and the {@link Builder#labels class names}), so a
+ * page or app needs only the file. Shapes are static: the model is built for one batch size
+ * ({@link Builder#batch}, by default the source's fixed batch or 1) and the input size cam4j
+ * explains at. Immutable; build with {@link #builder}.
  *
  * <pre>{@code
  * CamExport.builder(Path.of("resnet18.onnx")).method("gradcam").build()
@@ -67,6 +73,8 @@ public final class CamExport {
   private final Score score;
   private final int batch;
   private final boolean classIndexRequired;
+  private final Preprocessing preprocessing;
+  private final Labels labels;
 
   private CamExport(Builder b) {
     this.model = b.model;
@@ -76,6 +84,8 @@ public final class CamExport {
     this.score = b.score;
     this.batch = b.batch;
     this.classIndexRequired = b.classIndexRequired;
+    this.preprocessing = b.preprocessing;
+    this.labels = b.labels;
   }
 
   /** An export of the model at this path (gradcam, default layer, logit, batch as the model). */
@@ -123,8 +133,10 @@ public final class CamExport {
         .resolve(layerShape);
     ExportGraph.Spec spec = new ExportGraph.Spec(layerName, layout, method,
         score == Score.NEGATIVE ? -1f : 1f, score == Score.SOFTMAX, rows, classIndexRequired);
-    ModelProto exported = ExportGraph.build(graph, signature, spec, shapes,
-        metadata(layerName, layout, layerShape, signature, rows, graph.opset(), source.opset()));
+    Map<String, String> metadata = metadata(layerName, layout, layerShape, signature, rows,
+        graph.opset(), source.opset());
+    metadata.putAll(photoMetadata(signature, rows, classes));
+    ModelProto exported = ExportGraph.build(graph, signature, spec, shapes, metadata);
     return new ExportedModel(exported.toByteArray(), method, layerName, layout, score, rows,
         graph.opset(), source.opset());
   }
@@ -212,6 +224,26 @@ public final class CamExport {
     return m;
   }
 
+  /** What a client needs to feed a photo and name the class: input, preprocessing, labels. */
+  private Map<String, String> photoMetadata(ModelSignature signature, int rows, long classes) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(ExportMetadata.IMAGE_INPUT_KEY, signature.inputName());
+    m.put(ExportMetadata.IMAGE_LAYOUT_KEY, signature.layout() == Layout.NCHW ? "nchw" : "nhwc");
+    StringBuilder shape = new StringBuilder();
+    for (long d : signature.inputShape(rows)) {
+      shape.append(shape.length() == 0 ? "" : ",").append(d);
+    }
+    m.put(ExportMetadata.IMAGE_SHAPE_KEY, shape.toString());
+    if (preprocessing != null) {
+      m.put(ExportMetadata.PREPROCESSING_KEY, preprocessing.toString());
+    }
+    if (labels != null) {
+      m.put(ExportMetadata.LABELS_KEY, String.join("\n", labels.alignTo((int) classes).asList()
+          .stream().map(Label::name).toList()));
+    }
+    return m;
+  }
+
   /** Configures an export; {@link #build} validates the method and batch. */
   public static final class Builder {
     private final Path model;
@@ -221,6 +253,8 @@ public final class CamExport {
     private Score score = Score.LOGIT;
     private int batch;
     private boolean classIndexRequired;
+    private Preprocessing preprocessing;
+    private Labels labels;
 
     private Builder(Path model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -280,6 +314,24 @@ public final class CamExport {
     }
 
     /**
+     * How a photo becomes the model's input, recorded in the export's metadata for clients that
+     * start from photos (the page {@code cam4j export --html} writes); none by default. The
+     * export's graph does not depend on it.
+     */
+    public Builder preprocessing(Preprocessing preprocessing) {
+      this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+      return this;
+    }
+
+    /**
+     * The class names, recorded in the export's metadata (aligned to the model's classes as
+     * {@link Labels#alignTo} does); none by default.
+     */
+    public Builder labels(Labels labels) {
+      this.labels = Objects.requireNonNull(labels, "labels");
+      return this;
+    }
+
      * The export.
      *
      * @throws ExportException ({@link ExportException.Reason#METHOD}) naming why the method

@@ -21,6 +21,19 @@ public final class ExportMetadata {
   public static final String CAM_RAW = "cam_raw";
   /** Output float32 [N,H,W]: the normalised map at input resolution, in [0, 1]. */
   public static final String CAM = "cam";
+  /** Metadata key: the name of the image input. */
+  public static final String IMAGE_INPUT_KEY = "cam4j.image.input";
+  /** Metadata key: {@code nchw} or {@code nhwc}, the image input's layout. */
+  public static final String IMAGE_LAYOUT_KEY = "cam4j.image.layout";
+  /** Metadata key: the image input's shape, comma-separated (e.g. {@code 1,3,224,224}). */
+  public static final String IMAGE_SHAPE_KEY = "cam4j.image.shape";
+  /**
+   * Metadata key: how a photo becomes the input, a {@code Preprocessing} spec string (only when
+   * the preprocessing was given).
+   */
+  public static final String PREPROCESSING_KEY = "cam4j.preprocessing";
+  /** Metadata key: the class names by index, one per line (only when labels were given). */
+  public static final String LABELS_KEY = "cam4j.labels";
   /** The outputs an export adds, in order. */
   public static final List<String> ADDED_OUTPUTS = List.of(CLASS, CAM_RAW, CAM);
 
