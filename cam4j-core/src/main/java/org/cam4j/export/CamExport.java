@@ -332,6 +332,7 @@ public final class CamExport {
       return this;
     }
 
+    /**
      * The export.
      *
      * @throws ExportException ({@link ExportException.Reason#METHOD}) naming why the method
