@@ -1,6 +1,5 @@
 package org.cam4j.export;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import org.cam4j.Versions;
 import org.cam4j.explain.Target.Score;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
+import org.cam4j.internal.engine.OrtEnv;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
@@ -156,7 +156,7 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    return ShapeProbe.probe(OrtEnvironment.getEnvironment(), 1, graph,
+    return ShapeProbe.probe(OrtEnv.get(), 1, graph,
         signature.inputName(), signature.inputShape(rows), outputs);
   }
 
