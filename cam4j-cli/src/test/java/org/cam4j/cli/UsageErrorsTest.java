@@ -110,4 +110,11 @@ class UsageErrorsTest {
           "photo.png"), 3, "class " + index + " is out of range", index);
     }
   }
+
+  @Test
+  void aClassPastTheModelsClassesNamesTheModelsRange() {
+    assertOneLine(InProcess.withModel("explain", "--class", "5000", "--out", tmp.toString(),
+        CliProcessIT.shared("images/cat.png").toString()), 3,
+        "class 5000 is out of range: the model has 1001 classes (0..1000)", "5000");
+  }
 }

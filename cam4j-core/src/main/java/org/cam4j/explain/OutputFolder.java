@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
+import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.internal.io.StagingFolders;
 
 /**
@@ -57,6 +58,18 @@ public final class OutputFolder {
     if (parent != null) {
       check(parent);
     }
+  }
+
+  /**
+   * Writes one file complete or not at all, staged as the outputs of {@link Explanation#save}
+   * are (so what a killed run leaves is found by {@link #removeStaleStaging}).
+   *
+   * @param file where the file goes; missing folders are created
+   * @param bytes its contents
+   * @throws ResourceUnavailableException when it cannot be written (the reason said plainly)
+   */
+  public static void writeFile(Path file, byte[] bytes) {
+    AtomicFiles.write(file, bytes);
   }
 
   /**
