@@ -31,8 +31,14 @@ public final class StagingFolders {
   private StagingFolders() {
   }
 
-  /** A new staging folder in {@code dir}, owned by this process. */
-  static Path create(Path dir) throws IOException {
+  /**
+   * A new staging folder in {@code dir}, owned by this process.
+   *
+   * @param dir an existing folder
+   * @return the new, empty staging folder
+   * @throws IOException when it cannot be created
+   */
+  public static Path create(Path dir) throws IOException {
     return Files.createTempDirectory(dir, OWNER);
   }
 
@@ -67,7 +73,7 @@ public final class StagingFolders {
       return stale; // an unlistable folder fails plainly when it is written to
     }
     stale.sort(Comparator.naturalOrder());
-    stale.removeIf(p -> !deleteTree(p));
+    stale.removeIf(p -> !delete(p));
     return stale;
   }
 
@@ -90,7 +96,13 @@ public final class StagingFolders {
         || !owner(process.get()).equals(PREFIX + pid + "-" + start + "-" + HOST + "-");
   }
 
-  private static boolean deleteTree(Path dir) {
+  /**
+   * Deletes a staging folder and what it holds.
+   *
+   * @param dir the folder
+   * @return whether it is gone
+   */
+  public static boolean delete(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

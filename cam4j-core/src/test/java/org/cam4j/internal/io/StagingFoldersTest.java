@@ -22,15 +22,6 @@ class StagingFoldersTest {
   @TempDir
   Path dir;
 
-  /** The owner prefix of a process that has run and ended (asked while it was alive). */
-  private static String deadOwner() throws Exception {
-    Process cat = new ProcessBuilder("cat").start(); // waits for its input to end
-    String owner = StagingFolders.owner(cat.toHandle());
-    cat.getOutputStream().close();
-    assertEquals(0, cat.waitFor());
-    return owner;
-  }
-
   private Path staging(String name) throws IOException {
     Path p = Files.createDirectory(dir.resolve(name));
     Files.writeString(p.resolve("cat_gradcam_overlay.png"), "half written");
@@ -39,7 +30,7 @@ class StagingFoldersTest {
 
   @Test
   void removesOnlyTheFoldersOfDeadProcessesOfThisHost() throws Exception {
-    String dead = deadOwner();
+    String dead = EndedProcess.stagingOwner();
     Path killed = staging(dead + "123");
     // the current process's folder, made to look a year old: age decides nothing
     Path mine = staging(StagingFolders.owner(ProcessHandle.current()) + "456");
