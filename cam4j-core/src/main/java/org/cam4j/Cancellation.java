@@ -1,7 +1,9 @@
 package org.cam4j;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -10,6 +12,9 @@ import java.util.function.BooleanSupplier;
  * which throws {@link CancelledException} once the token says so. A checkpoint on a thread
  * that runs no token does nothing, so code outside {@code call} is unaffected. The token is
  * asked at every checkpoint; it must be cheap and thread-safe.
+ *
+ * <p>A single model run has no checkpoint inside it: {@link #cancel()} (from any thread) also
+ * stops the ONNX Runtime run in progress, which then ends in {@link CancelledException} too.
  *
  * <pre>{@code
  * CompletableFuture<Explanation> result = new CompletableFuture<>();
@@ -20,6 +25,8 @@ public final class Cancellation {
   private static final ThreadLocal<Cancellation> CURRENT = new ThreadLocal<>();
 
   private final BooleanSupplier cancelled;
+  private final Set<Runnable> stops = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelRequested;
 
   private Cancellation(BooleanSupplier cancelled) {
     this.cancelled = cancelled;
@@ -41,7 +48,78 @@ public final class Cancellation {
    * @return the token's answer now
    */
   public boolean isCancelled() {
-    return cancelled.getAsBoolean();
+    return cancelRequested || cancelled.getAsBoolean();
+  }
+
+  /**
+   * Cancels the work now, from any thread: its next checkpoint throws, and a model run in
+   * progress under this token is stopped (it throws {@link CancelledException}).
+   */
+  public void cancel() {
+    cancelRequested = true;
+    for (Runnable stop : stops) {
+      stop.run();
+    }
+  }
+
+  /** Whether a step with a stop is registered now (tests wait for a model run to be under way). */
+  boolean hasStops() {
+    return !stops.isEmpty();
+  }
+
+  /**
+   * For the library's code that runs a step with no checkpoint inside (a native model run):
+   * until the returned hook is closed, {@link #cancel()} of the token this thread runs under
+   * calls {@code stop}, and so does this call at once when that token is already cancelled.
+   * Without a token the hook does nothing.
+   *
+   * @param stop stops the step; called from the cancelling thread, possibly more than once,
+   *     and never after the hook is closed
+   * @return the hook to close once the step is over
+   */
+  public static Hook onCancel(Runnable stop) {
+    Cancellation c = CURRENT.get();
+    if (c == null) {
+      return () -> { };
+    }
+    Registration registration = new Registration(c, stop);
+    c.stops.add(registration);
+    if (c.isCancelled()) {
+      registration.run();
+    }
+    return registration;
+  }
+
+  /** What {@link #onCancel} returns: closing it ends the step's registration. */
+  public interface Hook extends AutoCloseable {
+    /** Ends the registration; the stop is not called after this returns. */
+    @Override
+    void close();
+  }
+
+  /** A stop registered with a token; closing it waits for a call of the stop in progress. */
+  private static final class Registration implements Hook, Runnable {
+    private final Cancellation token;
+    private final Runnable stop;
+    private boolean closed;
+
+    Registration(Cancellation token, Runnable stop) {
+      this.token = token;
+      this.stop = stop;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (!closed) {
+        stop.run();
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      closed = true;
+      token.stops.remove(this);
+    }
   }
 
   /**

@@ -1,10 +1,10 @@
 package org.cam4j;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import org.cam4j.internal.engine.OrtEnv;
 
 /** Versions of cam4j and what it runs on, for manifests and {@code --version}. */
 public final class Versions {
@@ -20,7 +20,7 @@ public final class Versions {
 
   /** The ONNX Runtime version loaded (loads the native library on first use). */
   public static String onnxRuntime() {
-    return OrtEnvironment.getEnvironment().getVersion();
+    return OrtEnv.get().getVersion();
   }
 
   /** The running Java version. */

@@ -6,10 +6,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
 import org.cam4j.graph.FeatureLayout;
@@ -18,6 +16,7 @@ import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
 import org.cam4j.explain.Manifest;
 import org.cam4j.explain.Normalization;
+import org.cam4j.explain.OutputFolder;
 import org.cam4j.explain.Target;
 import org.cam4j.explain.TensorExplanation;
 import org.cam4j.image.ImageLoadException;
@@ -180,24 +179,47 @@ final class ExplainCommand implements Callable<Integer> {
         .build();
   }
 
+  /**
+   * Checks --format and --out before anything loads, and removes the staging folders that
+   * killed runs left in --out.
+   */
+  private void prepareOutput(PrintWriter err) {
+    String ext = format.toLowerCase(Locale.ROOT);
+    if (!ext.equals("png") && !ext.equals("jpg")) {
+      throw new InvalidInputException("--format must be png or jpg, got '" + format + "'");
+    }
+    OutputFolder.check(out);
+    List<Path> stale = OutputFolder.removeStaleStaging(out);
+    if (!stale.isEmpty()) {
+      err.println("cam4j: note: removed " + stale.size() + " staging folder(s) left in " + out
+          + " by runs that were killed while saving: " + String.join(", ",
+          stale.stream().map(p -> p.getFileName().toString()).toList()));
+    }
+  }
+
   private int explainPhotos() {
-    ExplainOptions options = options(Normalization.RELU_MAX);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    prepareOutput(err);
+    ExplainOptions options = options(Normalization.RELU_MAX);
     List<Path> files = ImageArguments.expand(images, recursive);
     ReportWriter page = new ReportWriter(out);
     ArrayNode results = ClassifyCommand.JSON.createArrayNode();
-    Set<String> stems = new HashSet<>();
+    OutputStems stems = new OutputStems();
     int failed = 0;
     try (Explainer explainer = modelOptions.explainer(err)) {
       Progress progress = new Progress(err, files.size());
       for (Path file : files) {
         progress.start(file.getFileName().toString());
         try {
-          String stem = uniqueStem(file, stems);
+          OutputStems.Stem stem = stems.of(file);
+          if (stem.shortened()) {
+            progress.note("cam4j: note: " + file.getFileName() + ": name too long for output"
+                + " files; saved as " + stem.name() + "_...");
+          }
           List<Manifest> savedSet = new ArrayList<>();
           for (Explanation e : explainer.explainAll(file, options)) {
-            Manifest saved = e.save(out, stem, format);
+            Manifest saved = e.save(out, stem.name(), format);
             savedSet.add(saved);
             progress.clear();
             if (json) {
@@ -234,18 +256,6 @@ final class ExplainCommand implements Callable<Integer> {
     return failed == 0 ? 0 : ErrorReporter.INPUT;
   }
 
-  /** The photo's name, made unique when two photos from different folders share it. */
-  private static String uniqueStem(Path file, Set<String> used) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String stem = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]+", "_");
-    String unique = stem;
-    for (int i = 2; !used.add(unique); i++) {
-      unique = stem + "_" + i;
-    }
-    return unique;
-  }
-
   private Overlay overlay() {
     Overlay.Mode mode;
     try {
@@ -258,6 +268,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   /** Writes, per method, the files of {@link TensorExplanation#save}. */
   private int explainTensor() {
+    prepareOutput(spec.commandLine().getErr());
     ExplainOptions options = options(Normalization.MIN_MAX);
     FloatTensor input = Npy.read(tensor);
     try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr(), false)) {

@@ -2,6 +2,7 @@ package org.cam4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.cam4j.explain.OutputFolder;
 import org.cam4j.explain.Target;
 import org.cam4j.export.CamExport;
 import org.cam4j.export.ExportedModel;
@@ -101,6 +102,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
+    OutputFolder.checkFile(out);
     DownloadBar bar = new DownloadBar(err);
     ResolvedModel resolved;
     try {

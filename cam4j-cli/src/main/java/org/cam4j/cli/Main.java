@@ -22,6 +22,7 @@ public final class Main {
     }
     CommandLine cli = new CommandLine(new Cam4jCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.setParameterExceptionHandler(new ErrorReporter());
     cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
     return cli.execute(args);
   }

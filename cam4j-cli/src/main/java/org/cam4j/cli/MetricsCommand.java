@@ -114,10 +114,12 @@ final class MetricsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "give a photo (IMAGE) or --tensor INPUT.npy and --map MAP.npy, not both");
     }
+    Target scoredClass = Target.parse(target);
     if (image != null) {
+      existing(image, "image");
       try (Explainer explainer = modelOptions.explainer(spec.commandLine().getErr())) {
-        PhotoMap scored = PhotoMap.of(explainer, existing(image, "image"), ExplainOptions.builder()
-            .method(method).layers(layers).target(Target.parse(target)).build());
+        PhotoMap scored = PhotoMap.of(explainer, image, ExplainOptions.builder()
+            .method(method).layers(layers).target(scoredClass).build());
         return score(explainer.model(), options, scored.input(), scored.map());
       }
     }
@@ -157,8 +159,12 @@ final class MetricsCommand implements Callable<Integer> {
   }
 
   private static Path existing(Path path, String what) {
-    if (!Files.isRegularFile(path)) {
+    if (!Files.exists(path)) {
       throw new InvalidInputException(what + " file not found: " + path);
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidInputException(what + " " + path + " is not a regular file (a folder,"
+          + " pipe or device)");
     }
     return path;
   }

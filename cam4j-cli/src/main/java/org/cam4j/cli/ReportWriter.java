@@ -1,21 +1,17 @@
 package org.cam4j.cli;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.cam4j.ResourceUnavailableException;
 import org.cam4j.explain.Manifest;
+import org.cam4j.explain.OutputFolder;
 import org.cam4j.labels.Prediction;
 
 /**
@@ -47,27 +43,10 @@ final class ReportWriter {
     rows.add(new Row(photo, List.of(), error));
   }
 
-  /** Writes the page to a temporary file and renames it to {@code index.html}. */
+  /** Writes {@code index.html}: complete or not at all. */
   Path write() {
     Path target = out.resolve(FILE_NAME);
-    try {
-      Files.createDirectories(out);
-      Path temp = Files.createTempFile(out, ".index", ".html.tmp");
-      try {
-        Files.writeString(temp, html(), StandardCharsets.UTF_8);
-        try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      throw new ResourceUnavailableException("cannot write the report " + target + ": "
-          + e.getMessage(), e);
-    }
+    OutputFolder.writeFile(target, html().getBytes(StandardCharsets.UTF_8));
     return target;
   }
 

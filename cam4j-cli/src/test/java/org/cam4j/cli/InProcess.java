@@ -27,6 +27,7 @@ final class InProcess {
   static Outcome cam4j(String... args) {
     CommandLine cli = new CommandLine(new Cam4jCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.setParameterExceptionHandler(new ErrorReporter());
     cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.cam4j.cli.CliProcessIT.Outcome;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
@@ -20,7 +19,6 @@ import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cam4j metrics} in process on a 1x2x5 two-class model whose class-0 probability is
@@ -34,9 +32,6 @@ class MetricsCommandTest {
   private Path model;
   private Path tensor;
   private Path map;
-
-  record Outcome(int code, String out, String err) {
-  }
 
   @BeforeEach
   void writeInputs() throws Exception {
@@ -75,15 +70,7 @@ class MetricsCommandTest {
   private Outcome cam4j(String... args) {
     List<String> all = new ArrayList<>(List.of("metrics", "--threads", "1"));
     all.addAll(List.of(args));
-    CommandLine cli = new CommandLine(new Cam4jCommand());
-    cli.setExecutionExceptionHandler(new ErrorReporter());
-    cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return InProcess.cam4j(all.toArray(String[]::new));
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
 import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.ModelSession;
+import org.cam4j.internal.engine.OrtEnv;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
@@ -94,7 +95,7 @@ public final class CamModel implements AutoCloseable {
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = graph;
     this.signature = SignatureDiscovery.signature(this.graph);
-    this.env = OrtEnvironment.getEnvironment();
+    this.env = OrtEnv.get();
     this.intraOpThreads = options.intraOpThreads();
     this.weights = SharedWeights.of(env, this.graph);
     this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),

@@ -66,7 +66,7 @@ public final class HeadModel implements AutoCloseable {
     }
     if (rows > 1 && !rowByRow) {
       try {
-        FloatTensor out = run(feeds, true);
+        FloatTensor out = run(feeds);
         if (out.dim(0) == rows) {
           return out;
         }
@@ -81,7 +81,7 @@ public final class HeadModel implements AutoCloseable {
       for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
         row.put(f.getKey(), FloatTensor.stack(List.of(f.getValue().row(r))));
       }
-      out.add(run(row, false).row(0));
+      out.add(run(row).row(0));
     }
     return FloatTensor.stack(out);
   }
@@ -91,10 +91,10 @@ public final class HeadModel implements AutoCloseable {
     return !rowByRow;
   }
 
-  private FloatTensor run(Map<String, FloatTensor> feeds, boolean quiet) {
+  private FloatTensor run(Map<String, FloatTensor> feeds) {
     FloatTensor t;
     try (var lease = sessions.apply(graph)) {
-      t = OrtRunner.run(env, lease.session().session(), feeds, Set.of(graph.score()), quiet)
+      t = OrtRunner.run(env, lease.session().session(), feeds, Set.of(graph.score()))
           .get(graph.score());
     }
     long n = t.dim(0);

@@ -127,10 +127,24 @@ public final class Target {
     if (lower.equals("top")) {
       return top();
     }
-    if (t.matches("\\d+")) {
-      return index(Integer.parseInt(t));
+    if (t.matches("[-+]?\\d+")) {
+      return index(classIndex(t));
     }
     return named(t);
+  }
+
+  /** A class index written in digits; a negative or huge number is a one-line input error. */
+  private static int classIndex(String digits) {
+    try {
+      int index = Integer.parseInt(digits);
+      if (index >= 0) {
+        return index;
+      }
+    } catch (NumberFormatException e) {
+      // more digits than an int holds: out of range as much as a negative index
+    }
+    throw new InvalidInputException("class " + digits + " is out of range: a class index is"
+        + " 0..N-1 for a model of N classes");
   }
 
   private static Target parseWeights(String list) {
@@ -142,7 +156,7 @@ public final class Target {
         throw new InvalidInputException("weighted target '" + list + "': give class=weight"
             + " pairs, e.g. weighted(0=0.5,3=-1)");
       }
-      int k = Integer.parseInt(kv[0].trim());
+      int k = classIndex(kv[0].trim());
       float w;
       try {
         w = Float.parseFloat(kv[1].trim());

@@ -1,6 +1,5 @@
 package org.cam4j.export;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.cam4j.graph.FeatureLayout;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.image.Preprocessing;
+import org.cam4j.internal.engine.OrtEnv;
 import org.cam4j.internal.engine.ShapeProbe;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
@@ -28,9 +28,9 @@ import org.cam4j.internal.io.AtomicFiles;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
-import org.cam4j.method.Methods;
 import org.cam4j.labels.Label;
 import org.cam4j.labels.Labels;
+import org.cam4j.method.Methods;
 import org.cam4j.tensor.Layout;
 
 /**
@@ -182,7 +182,7 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    return ShapeProbe.probe(OrtEnvironment.getEnvironment(), 1, graph,
+    return ShapeProbe.probe(OrtEnv.get(), 1, graph,
         signature.inputName(), signature.inputShape(rows), outputs);
   }
 

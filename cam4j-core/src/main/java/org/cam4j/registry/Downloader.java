@@ -13,7 +13,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.Objects;
 import org.cam4j.InvalidInputException;
 import org.cam4j.ResourceUnavailableException;
 import org.cam4j.internal.io.Sha256;
+import org.cam4j.internal.io.StagingFolders;
 
 /**
  * Downloads a {@link RemoteFile} so that the target path only ever holds a verified file: the
@@ -84,6 +84,7 @@ public final class Downloader {
       throw new ResourceUnavailableException("cannot create the download folder " + dir + ": "
           + e, e);
     }
+    StagingFolders.removeStale(dir); // what downloads killed midway left
     List<String> attempts = new ArrayList<>();
     for (URI url : file.urls()) {
       try {
@@ -98,7 +99,7 @@ public final class Downloader {
 
   private void fetchFrom(URI url, RemoteFile file, Path target, ProgressListener progress)
       throws AttemptFailed {
-    Path tmp = null;
+    Path staging = null;
     try {
       HttpRequest request = HttpRequest.newBuilder(url).timeout(responseTimeout)
           .header("User-Agent", "cam4j").GET().build();
@@ -113,16 +114,13 @@ public final class Downloader {
           throw new AttemptFailed("the server announces " + announced + " bytes, expected "
               + file.bytes());
         }
-        tmp = Files.createTempFile(target.toAbsolutePath().getParent(),
-            "." + target.getFileName(), ".part");
+        // a staging folder named after this process: a later run removes it if this one is
+        // killed midway
+        staging = StagingFolders.create(target.toAbsolutePath().getParent());
+        Path tmp = staging.resolve(target.getFileName());
         copyVerified(body, tmp, file, progress);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       }
-      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        // temp files are created 0600; the cached file should be an ordinary one
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
     } catch (IOException e) {
       throw new AttemptFailed(describe(url, e));
     } catch (InterruptedException e) {
@@ -130,8 +128,8 @@ public final class Downloader {
       throw new ResourceUnavailableException("the download of " + file.fileName()
           + " was interrupted", e);
     } finally {
-      if (tmp != null) {
-        deleteQuietly(tmp);
+      if (staging != null) {
+        StagingFolders.delete(staging);
       }
     }
   }
@@ -207,16 +205,6 @@ public final class Downloader {
     }
     String type = e.getClass().getSimpleName();
     return message == null ? type : type + ": " + message;
-  }
-
-
-  private static void deleteQuietly(Path tmp) {
-    try {
-      Files.deleteIfExists(tmp);
-    } catch (IOException e) {
-      // the failure being reported is the one worth reading
-      tmp.toFile().deleteOnExit();
-    }
   }
 
   /** One URL failed; the message says how. */

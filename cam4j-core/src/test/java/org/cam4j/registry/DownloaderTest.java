@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cam4j.internal.io.EndedProcess;
+import org.cam4j.internal.io.StagingFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,20 @@ class DownloaderTest {
       assertEquals("rw-r--r--",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
       assertEquals(List.of("f.bin"), Payloads.listing(target.getParent()));
+    }
+  }
+
+  @Test
+  void stagingLeftByAKilledDownloadIsRemovedByTheNextOne() throws Exception {
+    try (LocalServer server = new LocalServer().serve("/f.bin", CONTENT)) {
+      Path cache = Files.createDirectories(dir.resolve("cache"));
+      Path killed = Files.createDirectory(cache.resolve(EndedProcess.stagingOwner() + "1"));
+      Files.write(killed.resolve("g.bin"), new byte[1000]); // a download cut short
+      Path running = Files.createDirectory(cache.resolve(
+          StagingFolders.owner(ProcessHandle.current()) + "2"));
+      DOWNLOADER.fetch(Payloads.file("f.bin", CONTENT, server.url("/f.bin")),
+          cache.resolve("f.bin"), ProgressListener.NONE);
+      assertEquals(List.of(running.getFileName().toString(), "f.bin"), Payloads.listing(cache));
     }
   }
 

@@ -1,8 +1,10 @@
 package org.cam4j.server;
 
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -22,8 +24,8 @@ import org.cam4j.Cancellation;
  * upload holds no place. A ticket is given back when its task ends.
  *
  * <p>Work runs under a {@link Cancellation} that is cancelled as soon as its result is settled
- * otherwise (timed out, or cancelled by its job's deletion), so the library stops it at its next
- * checkpoint and the worker is free again.
+ * otherwise (timed out, or cancelled by its job's deletion), so the library stops the model run
+ * in progress and the work at its next checkpoint, and the worker is free again.
  */
 final class WorkerPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
@@ -38,6 +40,7 @@ final class WorkerPool implements AutoCloseable {
   private final Runnable checkpointHook;
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger uploading = new AtomicInteger();
+  private final Set<Cancellation> runningWork = ConcurrentHashMap.newKeySet();
   private double aheadMillis;
   private int entered;
 
@@ -83,7 +86,7 @@ final class WorkerPool implements AutoCloseable {
    * Runs the entered ticket's work on a worker; the ticket is given back when it ends. The
    * future fails with a {@link java.util.concurrent.TimeoutException} once the request's time is
    * up (counted from now, queueing included); work that has not started by then is skipped, and
-   * work that has is stopped at its next checkpoint.
+   * work that has is stopped: its model run in progress, or at its next checkpoint.
    */
   <T> CompletableFuture<T> submit(Ticket ticket, Callable<T> work) {
     if (ticket.kind == null) {
@@ -94,15 +97,19 @@ final class WorkerPool implements AutoCloseable {
       checkpointHook.run();
       return result.isDone();
     });
+    // a settled result (timed out, cancelled) also stops the model run in progress
+    result.whenComplete((value, error) -> token.cancel());
     Runnable task = () -> {
       running.incrementAndGet();
       try {
         if (!result.isDone()) {
           hook.run();
           long start = System.nanoTime();
+          runningWork.add(token);
           try {
             result.complete(token.call(work));
           } finally {
+            runningWork.remove(token);
             times.record(ticket.kind, (System.nanoTime() - start) / 1e6);
           }
         }
@@ -154,13 +161,14 @@ final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Drops the queued tasks, interrupts the running ones and returns only once every worker has
-   * stopped (a model run in progress is not interruptible: it is waited for), so that the
-   * models can be closed after it.
+   * Drops the queued tasks, cancels and interrupts the running ones (a model run in progress is
+   * stopped) and returns only once every worker has stopped, so that the models can be closed
+   * after it.
    */
   @Override
   public void close() {
     executor.shutdownNow();
+    runningWork.forEach(Cancellation::cancel);
     boolean interrupted = false;
     while (!executor.isTerminated()) {
       try {

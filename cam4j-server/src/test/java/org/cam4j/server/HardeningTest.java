@@ -6,13 +6,17 @@ import static org.cam4j.server.Fixtures.get;
 import static org.cam4j.server.Fixtures.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.cam4j.ResourceUnavailableException;
 import org.cam4j.server.Fixtures.Answer;
 import org.cam4j.server.Fixtures.Multipart;
 import org.junit.jupiter.api.Test;
@@ -99,6 +104,25 @@ class HardeningTest {
     public void close() throws IOException {
       socket.close();
     }
+  }
+
+  @Test
+  void aTakenPortIsOneLineOfOursWithNoLogLinesBefore() throws Exception {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServedModels models = Fixtures.registry()) {
+      System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+      ResourceUnavailableException e = assertThrows(ResourceUnavailableException.class,
+          () -> Cam4jServer.start(ServerConfig.builder().port(taken.getLocalPort()).build(),
+              models));
+      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": "), e.getMessage());
+    } finally {
+      System.setErr(stderr);
+    }
+    // Javalin's own "Failed to start Javalin" (slf4j-simple writes to System.err) is off
+    assertEquals("", logged.toString(StandardCharsets.UTF_8));
   }
 
   @Test

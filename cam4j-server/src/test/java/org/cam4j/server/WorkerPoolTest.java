@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.cam4j.CancelledException;
+import org.cam4j.Cancellation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +79,59 @@ class WorkerPoolTest {
         Thread.sleep(20);
       }
     }
+  }
+
+  @Test
+  void cancellingAJobStopsTheModelRunInProgressAndFreesTheWorker() throws Exception {
+    try (WorkerPool pool = pool(ServerConfig.builder().workers(1).queueSize(0)
+        .timeout(Duration.ofDays(1)).build())) {
+      // the work stands for a model run: it registers its stop as OrtRunner does, and ends only
+      // once stopped
+      CountDownLatch running = new CountDownLatch(1);
+      CountDownLatch stopped = new CountDownLatch(1);
+      var job = pool.submit(admit(pool, 10), () -> {
+        try (Cancellation.Hook hook = Cancellation.onCancel(stopped::countDown)) {
+          running.countDown();
+          stopped.await();
+        }
+        Cancellation.checkpoint();
+        return 1;
+      });
+      running.await();
+      job.cancel(true); // as deleting the job does
+      stopped.await();
+      while (!placeFree(pool)) {
+        Thread.onSpinWait(); // the worker gives its place back as soon as the work returns
+      }
+      assertEquals(0, pool.running());
+    }
+  }
+
+  @Test
+  void closingThePoolStopsTheModelRunInProgress() throws Exception {
+    WorkerPool pool = pool(ServerConfig.builder().workers(1).queueSize(0)
+        .timeout(Duration.ofDays(1)).build());
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    var job = pool.submit(admit(pool, 10), () -> {
+      try (Cancellation.Hook hook = Cancellation.onCancel(stopped::countDown)) {
+        running.countDown();
+        while (stopped.getCount() > 0) {
+          try {
+            stopped.await();
+          } catch (InterruptedException e) {
+            // a native run ignores interrupts: only its stop ends it
+          }
+        }
+      }
+      Cancellation.checkpoint();
+      return 1;
+    });
+    running.await();
+    pool.close(); // returns only once the worker has stopped
+    assertEquals(0, stopped.getCount());
+    ExecutionException e = assertThrows(ExecutionException.class, job::get);
+    assertTrue(e.getCause() instanceof CancelledException, e.getCause().toString());
   }
 
   /** Fixed task times: the admission arithmetic is then exact. */

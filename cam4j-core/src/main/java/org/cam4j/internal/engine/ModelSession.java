@@ -36,6 +36,7 @@ public final class ModelSession implements AutoCloseable {
     shared.retain();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
+      options.setSessionLogLevel(OrtEnv.LOG_LEVEL);
       options.setIntraOpNumThreads(intraOpThreads);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.addConfigEntry("session.intra_op.allow_spinning", "0");

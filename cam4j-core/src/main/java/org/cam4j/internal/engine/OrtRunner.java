@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.cam4j.CancelledException;
+import org.cam4j.Cancellation;
 import org.cam4j.UnsupportedModelException;
 import org.cam4j.tensor.FloatTensor;
 
@@ -46,27 +47,27 @@ public final class OrtRunner {
     return data;
   }
 
-  public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
-      Map<String, FloatTensor> feeds, Set<String> outputs) {
-    return run(env, session, feeds, outputs, false);
-  }
-
   /**
-   * As {@link #run(OrtEnvironment, OrtSession, Map, Set)}; when {@code quiet}, ONNX Runtime
-   * logs nothing if the run fails (for attempts the caller recovers from).
+   * Runs {@code session} and returns the {@code outputs} asked for. The run has its own
+   * {@link OrtSession.RunOptions}: it logs fatal errors only (the error reaches the caller as an
+   * exception), and {@link Cancellation#cancel()} of the token this thread runs under sets its
+   * terminate flag, which stops the run inside ONNX Runtime.
+   *
+   * @throws CancelledException when the run was stopped so
+   * @throws UnsupportedModelException when ONNX Runtime fails otherwise
    */
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
-      Map<String, FloatTensor> feeds, Set<String> outputs, boolean quiet) {
+      Map<String, FloatTensor> feeds, Set<String> outputs) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-      if (quiet) {
-        options.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-      }
+      options.setLogLevel(OrtEnv.LOG_LEVEL);
       for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
         inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
             f.getValue().shape()));
       }
-      try (OrtSession.Result result = session.run(inputs, outputs, options)) {
+      Terminate terminate = new Terminate(options);
+      try (Cancellation.Hook hook = Cancellation.onCancel(terminate);
+          OrtSession.Result result = session.run(inputs, outputs, options)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : outputs) {
           OnnxValue v = result.get(name).orElseThrow(() ->
@@ -79,11 +80,40 @@ public final class OrtRunner {
           out.put(name, FloatTensor.wrap(t.getInfo().getShape(), floats(fb)));
         }
         return out;
+      } catch (OrtException e) {
+        if (terminate.requested()) {
+          throw new CancelledException("the work was cancelled during a model run");
+        }
+        throw e;
       }
     } catch (OrtException e) {
       throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Sets a run's terminate flag; remembers that it did, to tell a stop from a failure. */
+  private static final class Terminate implements Runnable {
+    private final OrtSession.RunOptions options;
+    private volatile boolean requested;
+
+    Terminate(OrtSession.RunOptions options) {
+      this.options = options;
+    }
+
+    @Override
+    public void run() {
+      requested = true;
+      try {
+        options.setTerminate(true);
+      } catch (OrtException e) {
+        // the run then goes on to its end, and the next checkpoint stops the work
+      }
+    }
+
+    boolean requested() {
+      return requested;
     }
   }
 }

@@ -47,6 +47,7 @@ public final class ShapeProbe {
     }
     byte[] bytes = graph.proto().toBuilder().setGraph(g).build().toByteArray();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setSessionLogLevel(OrtEnv.LOG_LEVEL);
       options.setIntraOpNumThreads(intraOpThreads);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.addConfigEntry("session.intra_op.allow_spinning", "0");

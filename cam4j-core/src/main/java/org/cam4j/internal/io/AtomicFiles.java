@@ -1,7 +1,10 @@
 package org.cam4j.internal.io;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,11 +28,9 @@ import org.cam4j.ResourceUnavailableException;
  * single rename can publish), so a reader may see some of the set before the last rename; if a
  * rename fails, the files of the set already renamed are removed again, so no partial set is
  * left behind (an older file one of them had replaced is not restored). A process killed midway
- * can leave the staging folder.
+ * can leave the staging folder; {@link StagingFolders#removeStale} removes it later.
  */
 public final class AtomicFiles {
-  private static final String STAGING_PREFIX = ".cam4j-staging-";
-
   private AtomicFiles() {
   }
 
@@ -49,7 +50,7 @@ public final class AtomicFiles {
     Path staging = null;
     try {
       Files.createDirectories(dir);
-      staging = Files.createTempDirectory(dir, STAGING_PREFIX);
+      staging = StagingFolders.create(dir);
       Map<Path, Path> staged = new LinkedHashMap<>();
       for (Map.Entry<Path, byte[]> f : files.entrySet()) {
         Path tmp = staging.resolve(f.getKey().getFileName());
@@ -63,7 +64,7 @@ public final class AtomicFiles {
     } catch (IOException e) {
       published.forEach(AtomicFiles::deleteQuietly);
       throw new ResourceUnavailableException("cannot write " + files.keySet() + ": "
-          + e.getMessage(), e);
+          + reason(e), e);
     } finally {
       if (staging != null) {
         deleteTree(staging);
@@ -80,6 +81,20 @@ public final class AtomicFiles {
    */
   public static void write(Path target, byte[] bytes) {
     writeAll(Map.of(target, bytes));
+  }
+
+  /** What went wrong, said plainly: the bare path most file exceptions carry says little. */
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException a) {
+      return "permission denied (" + a.getFile() + ")";
+    }
+    if (e instanceof NoSuchFileException n) {
+      return "no such file or folder (" + n.getFile() + ")";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason() + " (" + f.getFile() + ")";
+    }
+    return e.getMessage();
   }
 
   private static Path folderOf(Iterable<Path> targets) {

@@ -81,4 +81,14 @@ class AtomicFilesTest {
     // a programming error, not the user's: IllegalArgumentException
     assertThrows(IllegalArgumentException.class, () -> AtomicFiles.writeAll(files));
   }
+
+  @Test
+  void fileErrorsAreSaidPlainly() {
+    assertEquals("permission denied (/out/a.png)",
+        AtomicFiles.reason(new java.nio.file.AccessDeniedException("/out/a.png")));
+    assertEquals("no such file or folder (/out)",
+        AtomicFiles.reason(new java.nio.file.NoSuchFileException("/out")));
+    assertEquals("File name too long (/out/x.png)", AtomicFiles.reason(
+        new java.nio.file.FileSystemException("/out/x.png", null, "File name too long")));
+  }
 }
