@@ -103,6 +103,10 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     OutputFolder.checkFile(out);
+    CamExport.Builder builder = CamExport.builder(Path.of(model)).layer(layer).method(method)
+        .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
+        .layerLayout(givenLayout());
+    builder.build(); // every option is checked before a model is resolved (or downloaded)
     DownloadBar bar = new DownloadBar(err);
     ResolvedModel resolved;
     try {
@@ -110,9 +114,7 @@ final class ExportCommand implements Callable<Integer> {
     } finally {
       bar.finish();
     }
-    CamExport.Builder builder = CamExport.builder(resolved.model()).layer(layer).method(method)
-        .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
-        .layerLayout(givenLayout());
+    builder.model(resolved.model());
     boolean torchAssumed = false;
     if (preprocess != null) {
       builder.preprocessing(Preprocessing.parse(preprocess));

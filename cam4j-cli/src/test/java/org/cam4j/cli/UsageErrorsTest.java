@@ -96,6 +96,10 @@ class UsageErrorsTest {
         file + " is a file, not a folder", "--tensor into a file");
     assertOneLine(InProcess.cam4j("export", "--model", NO_MODEL, "--out", tmp.toString()), 3,
         "cannot write " + tmp + ": it is a folder, not a file", "export into a folder");
+    assertOneLine(InProcess.cam4j("export", "--model", NO_MODEL, "--batch", "-2", "--out",
+        tmp.resolve("m.onnx").toString()), 3, "batch must be positive, got -2", "export batch");
+    assertOneLine(InProcess.cam4j("export", "--model", NO_MODEL, "--method", "scorecam", "--out",
+        tmp.resolve("m.onnx").toString()), 3, "scorecam", "export method");
     // the folder itself is not created by a run that fails before writing
     assertEquals(false, Files.exists(tmp.resolve("out")));
   }

@@ -246,7 +246,7 @@ public final class CamExport {
 
   /** Configures an export; {@link #build} validates the method and batch. */
   public static final class Builder {
-    private final Path model;
+    private Path model;
     private String layer = "auto";
     private FeatureLayout layerLayout;
     private String method = "gradcam";
@@ -258,6 +258,15 @@ public final class CamExport {
 
     private Builder(Path model) {
       this.model = Objects.requireNonNull(model, "model");
+    }
+
+    /**
+     * The model file, replacing the one given to {@link CamExport#builder} (so options can be
+     * checked with {@link #build} before a registry model is downloaded).
+     */
+    public Builder model(Path model) {
+      this.model = Objects.requireNonNull(model, "model");
+      return this;
     }
 
     /**
