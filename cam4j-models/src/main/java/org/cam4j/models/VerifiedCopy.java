@@ -11,6 +11,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.cam4j.internal.io.StagingFolders;
 
 /**
  * Copies a {@link ResourceFile} out of the jar so that its target only ever holds verified
@@ -47,10 +48,12 @@ final class VerifiedCopy {
   /** Writes {@code in} to {@code target} when its bytes are those of {@code file}. */
   static Path copy(InputStream in, ResourceFile file, Path target) {
     Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
+    Path staging = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+      StagingFolders.removeStale(dir); // copies of processes killed while copying
+      staging = StagingFolders.create(dir);
+      Path tmp = staging.resolve(target.getFileName());
       MessageDigest sha = sha256();
       long written;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
@@ -63,22 +66,17 @@ final class VerifiedCopy {
             + " bytes with sha256 " + file.sha256() + "; nothing was kept", null);
       }
       if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        // temp files are created 0600; the cached copy should be an ordinary file
+        // the copy should be an ordinary file, whatever the umask of this process
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       }
       moveIntoPlace(tmp, target, file.bytes());
-      tmp = null;
       return target;
     } catch (IOException e) {
       throw new EmbeddedModelException("cannot copy the embedded " + file.fileName() + " to "
           + target + ": " + e + "; set CAM4J_CACHE to a writable folder", e);
     } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          tmp.toFile().deleteOnExit();
-        }
+      if (staging != null) {
+        StagingFolders.delete(staging);
       }
     }
   }

@@ -28,6 +28,7 @@ import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
 import org.cam4j.explain.Manifest;
 import org.cam4j.image.Preprocessing;
+import org.cam4j.internal.io.StagingFolders;
 import org.cam4j.labels.Prediction;
 import org.cam4j.registry.Downloader;
 import org.cam4j.registry.ModelCache;
@@ -89,6 +90,21 @@ class EmbeddedModelTest {
     assertThrows(EmbeddedModelException.class, () -> VerifiedCopy.copy(
         new ByteArrayInputStream(truncated), EmbeddedModel.LABELS, target));
     assertEquals(List.of(), listing(target.getParent()));
+  }
+
+  @Test
+  void aCopyKilledMidwayIsClearedByTheNext() throws Exception {
+    Process killed = new ProcessBuilder("cat").start(); // stands for a cam4j killed while copying
+    String owner = StagingFolders.owner(killed.toHandle());
+    killed.destroyForcibly().waitFor();
+    Path target = tmp.resolve("copy").resolve("imagenet_labels_1001.txt");
+    Path leftover = Files.createDirectories(target.getParent().resolve(owner + "1"));
+    Files.writeString(leftover.resolve("imagenet_labels_1001.txt"), "half a copy");
+    try (InputStream in = EmbeddedModel.class.getResourceAsStream(
+        EmbeddedModel.LABELS.resource())) {
+      VerifiedCopy.copy(in, EmbeddedModel.LABELS, target);
+    }
+    assertEquals(List.of("imagenet_labels_1001.txt"), listing(target.getParent()));
   }
 
   @Test
