@@ -22,6 +22,9 @@ final class PerturbationCheck {
   /** Score-CAM: exact mode at least this much faster with the shared zero mask than without. */
   static final double SCORECAM_SPEEDUP = 1.15;
 
+  private static final List<String> PHOTO_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".bmp",
+      ".gif", ".webp");
+
   private final Settings settings;
 
   PerturbationCheck(Settings settings) {
@@ -46,7 +49,7 @@ final class PerturbationCheck {
       long with = 0;
       lines.add(path.getFileName() + ": Score-CAM (exact) at " + layer
           + ", masked forwards per photo without / with the shared zero mask");
-      for (Path photo : files.sorted().toList()) {
+      for (Path photo : files.filter(PerturbationCheck::isPhoto).sorted().toList()) {
         FloatTensor input = preprocessing.prepare(ImageLoader.defaults().load(photo),
             model.signature().layout(), width, height).tensor();
         FloatTensor a = model.forward(FloatTensor.wrap(shape, input.toArray()), List.of(layer))
@@ -88,6 +91,11 @@ final class PerturbationCheck {
           r.min() / p.min(), SpeedTargets.RECIPROCAM.limit(),
           ratio < SpeedTargets.RECIPROCAM.limit() ? "pass" : "miss"));
     }
+  }
+
+  private static boolean isPhoto(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return PHOTO_SUFFIXES.stream().anyMatch(name::endsWith);
   }
 
   /** Channels of an NCHW activation (image 0) whose values are all equal. */
