@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.cam4j.image.Preprocessing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -35,16 +36,27 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "CASES",
       description = "Run only these cases and print their table instead of writing the report;"
-          + " gradcam: plain forward and Grad-CAM at the default layer, middle and first block"
-          + " and all blocks, batch 1.")
+          + " gradcam: plain forward, Grad-CAM at the default layer, middle and first block and"
+          + " all blocks, saliency and guided backprop, batch 1, thread CPU time with one ONNX"
+          + " Runtime thread, each ratio with its multiply-add floor; perturbation: Score-CAM's"
+          + " saving from the shared zero mask on --photos, Recipro-CAM over the plain forward;"
+          + " memory: peak RSS of plain and explaining processes.")
   private Only only;
+
+  @Option(names = "--photos", paramLabel = "DIR",
+      description = "Photos for --only perturbation's Score-CAM count (with --preprocess).")
+  private Path photos;
+
+  @Option(names = "--preprocess", paramLabel = "SPEC", defaultValue = "mean=128;std=128",
+      description = "Preprocessing of --photos (default: ${DEFAULT-VALUE}, MobileNetV2's).")
+  private String preprocess;
 
   @Option(names = "--rounds", paramLabel = "N",
       description = "Measured round-robin rounds (default 20, --quick 3).")
   private Integer rounds;
 
   /** Case subsets {@code --only} accepts. */
-  enum Only { GRADCAM }
+  enum Only { GRADCAM, PERTURBATION, MEMORY }
 
   private final List<String> args;
 
@@ -79,8 +91,17 @@ public final class BenchMain implements Callable<Integer> {
     ModelBench bench = new ModelBench(settings);
     if (only != null) {
       for (Path model : models) {
-        System.out.println(model.getFileName() + ", " + settings.measuredRounds() + " rounds:");
-        bench.gradCamOnly(model).forEach(row -> System.out.println(ratioLine(row)));
+        List<String> lines = switch (only) {
+          case GRADCAM -> new SpeedCheck(settings).run(model);
+          case PERTURBATION -> perturbation(settings, model);
+          case MEMORY -> MemoryBench.peakRss(model, settings.rssIterations(),
+              settings.rssProcesses()).stream().map(r -> String.format(Locale.ROOT,
+                  "%s: peak RSS %-32s %7.1f MiB  %.2fx  %s", model.getFileName(), r.process(),
+                  r.peakRssKb().median() / 1024, r.ratio(),
+                  r.target() == null ? "" : r.target().label() + " "
+                      + r.target().verdict(r.ratio()))).toList();
+        };
+        lines.forEach(System.out::println);
       }
       return 0;
     }
@@ -105,13 +126,12 @@ public final class BenchMain implements Callable<Integer> {
     return 0;
   }
 
-  /** Median ms per image, median ratio and fastest-run ratio to the plain forward. */
-  private static String ratioLine(CaseResult row) {
-    if (row.wasRefused()) {
-      return String.format(Locale.ROOT, "  %-50s refused: %s", row.name(), row.refusal());
+  private List<String> perturbation(Settings settings, Path model) {
+    PerturbationCheck check = new PerturbationCheck(settings);
+    List<String> lines = new ArrayList<>(check.reciproCam(model));
+    if (photos != null) {
+      lines.addAll(check.scoreCamSharing(model, photos, Preprocessing.parse(preprocess)));
     }
-    return String.format(Locale.ROOT, "  %-50s %8.2f ms  %5.2fx  (min %5.2fx)%s", row.name(),
-        row.perImage().median(), row.ratio(), row.minRatio(),
-        row.target() == null ? "" : "  target " + row.target().label());
+    return lines;
   }
 }

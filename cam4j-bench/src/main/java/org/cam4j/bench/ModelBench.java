@@ -73,19 +73,6 @@ final class ModelBench {
         MemoryBench.peakRss(path, settings.rssIterations(), settings.rssProcesses()));
   }
 
-  /**
-   * The Grad-CAM rows alone at batch 1 (plain forward, default layer, middle and first block,
-   * all blocks), for a check that runs in minutes.
-   */
-  List<CaseResult> gradCamOnly(Path path) {
-    try (CamModel model = CamModel.load(path, OPTIONS)) {
-      LayerChoice layers = LayerChoice.of(model.layers());
-      FloatTensor input = Workloads.randomInput(model, 1, 1);
-      RoundRobin rounds = new RoundRobin(settings.warmupRounds(), settings.measuredRounds());
-      return rows(rounds.run(gradCamWorkloads(model, input, layers), () -> { }));
-    }
-  }
-
   private static List<Workload> workloads(CamModel model, FloatTensor input, LayerChoice layers) {
     int batch = (int) input.dim(0);
     List<Workload> w = gradCamWorkloads(model, input, layers);

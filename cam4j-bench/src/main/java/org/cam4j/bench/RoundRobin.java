@@ -19,6 +19,7 @@ final class RoundRobin {
 
   private final int warmupRounds;
   private final int measuredRounds;
+  private final Clock clock;
 
   /**
    * A workload's samples in ms per call, or why the library refused it.
@@ -30,11 +31,16 @@ final class RoundRobin {
   }
 
   RoundRobin(int warmupRounds, int measuredRounds) {
+    this(warmupRounds, measuredRounds, Clock.WALL);
+  }
+
+  RoundRobin(int warmupRounds, int measuredRounds, Clock clock) {
     if (warmupRounds < 1 || measuredRounds < 1) {
       throw new IllegalArgumentException("need at least one warm-up and one measured round");
     }
     this.warmupRounds = warmupRounds;
     this.measuredRounds = measuredRounds;
+    this.clock = clock;
   }
 
   static int callsPerSample(int batch) {
@@ -59,7 +65,7 @@ final class RoundRobin {
       }
     }
     for (int r = 0; r < warmupRounds; r++) {
-      live.forEach(RoundRobin::sample);
+      live.forEach(this::sample);
     }
     afterWarmup.run();
     Map<Workload, double[]> millis = new LinkedHashMap<>();
@@ -80,12 +86,12 @@ final class RoundRobin {
   }
 
   /** ms per call over one burst. */
-  private static double sample(Workload w) {
+  private double sample(Workload w) {
     int calls = callsPerSample(w.batch());
-    long start = System.nanoTime();
+    long start = clock.nanos();
     for (int i = 0; i < calls; i++) {
       w.body().run();
     }
-    return (System.nanoTime() - start) / 1e6 / calls;
+    return (clock.nanos() - start) / 1e6 / calls;
   }
 }

@@ -27,7 +27,8 @@ final class PoolRules {
     for (int i = 2; i < x.length; i++) {
       area *= x[i];
     }
-    n.addGrad(0, e.mul(e.expand(n.outputGrad(0), x), e.scalar(1f / area)));
+    // scaled before broadcasting: the same products, over C values instead of C * area
+    n.addGrad(0, e.expand(e.mul(n.outputGrad(0), e.scalar(1f / area)), x));
   }
 
   /**

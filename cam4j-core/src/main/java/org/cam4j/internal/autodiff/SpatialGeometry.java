@@ -88,6 +88,31 @@ record SpatialGeometry(long[] kernel, long[] strides, long[] dilations, long[] p
     return pads;
   }
 
+  /**
+   * For one stride s > 1 on every axis, the pads of the stride-1 Conv with the spatially flipped
+   * kernel that maps the gradient, once zeros are inserted after each of its elements (s - 1 per
+   * axis, giving s times its size), back onto the input: {@code d(k-1) - padBegin} before and
+   * {@code in - s * out + padBegin} after. Null for other strides or when a pad would be negative.
+   *
+   * @param in input spatial sizes
+   * @param out output spatial sizes
+   */
+  long[] zeroInsertedConvPads(long[] in, long[] out) {
+    int n = kernel.length;
+    long[] pads = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      if (strides[i] != strides[0] || strides[i] < 2) {
+        return null;
+      }
+      pads[i] = dilations[i] * (kernel[i] - 1) - padBegin[i];
+      pads[n + i] = in[i] - strides[i] * out[i] + padBegin[i];
+      if (pads[i] < 0 || pads[n + i] < 0) {
+        return null;
+      }
+    }
+    return pads;
+  }
+
   boolean hasOutputPadding() {
     for (long p : outputPadding) {
       if (p != 0) {

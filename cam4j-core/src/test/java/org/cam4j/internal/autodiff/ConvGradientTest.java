@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Conv: the input gradient (a Conv with the flipped kernel at stride 1, a MatMul for a 1x1 head,
- * a ConvTranspose otherwise) against finite differences, and which of them the backward holds.
+ * Conv: the input gradient (a Conv with the flipped kernel at stride 1, the same after zero
+ * insertion for a strided depthwise conv, a MatMul for a 1x1 head, a ConvTranspose otherwise) against finite differences, and which of them the backward holds.
  */
 class ConvGradientTest {
   static Stream<Arguments> convs() {
@@ -95,6 +95,28 @@ class ConvGradientTest {
         Arguments.of("Conv", "1-D depthwise pads 2,0", TinyModel.opset(13)
             .input("x", 1, 3, 9).random("w", 3, 1, 3)
             .node("Conv", in("x", "w"), "y", attr("group", 3L), attr("pads", new long[] {2, 0}))),
+        // Strided depthwise: zeros inserted into the gradient (nearest Resize times a 0/1
+        // constant), then the stride-1 flipped Conv.
+        rewrite("Resize+Conv", "depthwise stride 2 pads 1", 3, 7, 3, 3, 3, attr("group", 3L),
+            attr("strides", new long[] {2, 2}), attr("pads", new long[] {1, 1, 1, 1})),
+        rewrite("Resize+Conv", "depthwise stride 2 asymmetric pads 0,0,1,1 even input", 3, 8,
+            3, 3, 3, attr("group", 3L), attr("strides", new long[] {2, 2}),
+            attr("pads", new long[] {0, 0, 1, 1})),
+        rewrite("Resize+Conv", "depthwise stride 3 remainder 2", 2, 8, 2, 3, 2,
+            attr("group", 2L), attr("strides", new long[] {3, 3})),
+        rewrite("Resize+Conv", "depthwise stride 2 dilation 2 pads 2", 2, 9, 2, 3, 2,
+            attr("group", 2L), attr("strides", new long[] {2, 2}),
+            attr("dilations", new long[] {2, 2}), attr("pads", new long[] {2, 2, 2, 2})),
+        Arguments.of("Resize+Conv", "depthwise stride 2 opset 10", TinyModel.opset(10)
+            .input("x", 1, 3, 7, 7).random("w", 3, 1, 3, 3)
+            .node("Conv", in("x", "w"), "y", attr("group", 3L),
+                attr("strides", new long[] {2, 2}), attr("pads", new long[] {1, 1, 1, 1}))),
+        // Unequal strides, or a begin pad beyond the kernel reach: ConvTranspose stays.
+        rewrite("ConvTranspose", "depthwise strides 2,1", 2, 7, 2, 3, 2, attr("group", 2L),
+            attr("strides", new long[] {2, 1}), attr("pads", new long[] {1, 1, 1, 1})),
+        rewrite("ConvTranspose", "depthwise 1x1 kernel stride 2 pads 1", 2, 7, 2, 1, 2,
+            attr("group", 2L), attr("strides", new long[] {2, 2}),
+            attr("pads", new long[] {1, 1, 1, 1})),
         // A pad wider than the dilated kernel reach would turn negative: ConvTranspose stays.
         rewrite("ConvTranspose", "fallback 1x1 kernel pads 1", 2, 5, 3, 1, 1,
             attr("pads", new long[] {1, 1, 1, 1})),
@@ -150,7 +172,7 @@ class ConvGradientTest {
     GradientCheck.on(model).verify("Conv " + label + " as " + op);
   }
 
-  /** The backward holds the expected operator and none of the other two forms. */
+  /** The backward holds the expected operators ({@code +} between them) and no other form. */
   @ParameterizedTest(name = "{1}")
   @MethodSource("rewrites")
   void backwardOperator(String op, String label, TinyModel model) {
@@ -158,9 +180,12 @@ class ConvGradientTest {
       List<String> backwardOps = run.gradientModel().getGraph().getNodeList().stream()
           .filter(n -> n.getOutput(0).startsWith(GradientEmitter.PREFIX))
           .map(NodeProto::getOpType).toList();
-      assertTrue(backwardOps.contains(op), label + ": no " + op + " in " + backwardOps);
-      for (String other : List.of("Conv", "ConvTranspose", "MatMul")) {
-        if (!other.equals(op)) {
+      List<String> expected = List.of(op.split("\\+"));
+      for (String e : expected) {
+        assertTrue(backwardOps.contains(e), label + ": no " + e + " in " + backwardOps);
+      }
+      for (String other : List.of("Conv", "ConvTranspose", "MatMul", "Resize")) {
+        if (!expected.contains(other)) {
           assertFalse(backwardOps.contains(other), label + ": " + other + " in " + backwardOps);
         }
       }
