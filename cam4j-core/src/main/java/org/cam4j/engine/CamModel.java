@@ -26,7 +26,7 @@ import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
 import org.cam4j.internal.engine.SharedWeights;
-import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.engine.TensorShapes;
 import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -35,6 +35,7 @@ import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.internal.trace.PhaseTrace;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -94,9 +95,13 @@ public final class CamModel implements AutoCloseable {
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = graph;
     this.signature = SignatureDiscovery.signature(this.graph);
+    long t0 = PhaseTrace.start();
     this.env = OrtEnvironment.getEnvironment();
+    PhaseTrace.end("ORT environment (native load)", t0);
     this.intraOpThreads = options.intraOpThreads();
+    long t1 = PhaseTrace.start();
     this.weights = SharedWeights.of(env, this.graph);
+    PhaseTrace.end("shared weights to native", t1);
     this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),
         ModelSession::estimatedBytes);
   }
@@ -149,7 +154,10 @@ public final class CamModel implements AutoCloseable {
     return classes;
   }
 
-  /** Layer discovery; the first call runs one probing forward pass. */
+  /**
+   * Layer discovery; the first call infers the shapes of the model's tensors (a probing forward
+   * pass only for those static inference cannot reach).
+   */
   public LayerCatalog layers() {
     LayerCatalog c = catalog;
     if (c == null) {
@@ -165,7 +173,7 @@ public final class CamModel implements AutoCloseable {
     return c;
   }
 
-  /** The shapes of every node output at batch 1, from one probing forward pass (once). */
+  /** The shapes of every node output at batch 1 ({@link TensorShapes}, once). */
   private synchronized void probeShapes() {
     if (activationFloatsPerImage >= 0) {
       return;
@@ -176,8 +184,14 @@ public final class CamModel implements AutoCloseable {
         outputs.addAll(n.getOutputList());
       }
     }
-    catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
-        signature.inputName(), signature.inputShape(1), outputs));
+    Map<String, long[]> shapes = TensorShapes.of(env, intraOpThreads, graph,
+        signature.inputName(), signature.inputShape(1), outputs);
+    catalogShapes.put(signature.inputName(), shapes.get(signature.inputName()));
+    for (String t : outputs) {
+      if (shapes.containsKey(t)) {
+        catalogShapes.put(t, shapes.get(t));
+      }
+    }
     long[] score = catalogShapes.get(signature.score().name());
     classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
     activationFloatsPerImage = catalogShapes.values().stream()
@@ -372,10 +386,13 @@ public final class CamModel implements AutoCloseable {
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, intraOpThreads, lifted, signature.inputName(), inputShape,
+      shapes = TensorShapes.of(env, intraOpThreads, lifted, signature.inputName(), inputShape,
           needed);
     }
-    return GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
+    long t0 = PhaseTrace.start();
+    ModelProto model = GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
+    PhaseTrace.end("gradient graph build", t0);
+    return model;
   }
 
   private ModelSession open(ModelProto model, long activationBytes) {

@@ -14,7 +14,7 @@ import org.cam4j.Versions;
 import org.cam4j.explain.Target.Score;
 import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
-import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.engine.TensorShapes;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
 import org.cam4j.internal.graph.LayerDiscovery;
@@ -156,7 +156,7 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    return ShapeProbe.probe(OrtEnvironment.getEnvironment(), 1, graph,
+    return TensorShapes.of(OrtEnvironment.getEnvironment(), 1, graph,
         signature.inputName(), signature.inputShape(rows), outputs);
   }
 

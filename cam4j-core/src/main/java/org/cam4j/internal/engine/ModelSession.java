@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.cam4j.graph.ModelLoadException;
 import org.cam4j.internal.onnx.ModelProto;
+import org.cam4j.internal.trace.PhaseTrace;
 
 /**
  * An ONNX Runtime session with the options it was created with (they hold the shared weights it
@@ -40,8 +41,12 @@ public final class ModelSession implements AutoCloseable {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       options.addExternalInitializers(shared.usedBy(stripped));
+      long t0 = PhaseTrace.start();
       byte[] bytes = stripped.toByteArray();
+      PhaseTrace.end("serialise model (" + bytes.length / 1024 + " KiB)", t0);
+      long t1 = PhaseTrace.start();
       OrtSession session = env.createSession(bytes, options);
+      PhaseTrace.end("ORT session create", t1);
       return new ModelSession(session, options, shared, bytes.length + activationBytes);
     } catch (OrtException e) {
       options.close();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cam4j.UnsupportedModelException;
 import org.cam4j.tensor.FloatTensor;
+import org.cam4j.internal.trace.PhaseTrace;
 
 /**
  * Runs a session on float inputs and copies the requested float outputs out, freeing natives.
@@ -57,6 +58,7 @@ public final class OrtRunner {
    */
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
       Map<String, FloatTensor> feeds, Set<String> outputs, boolean quiet) {
+    long t0 = PhaseTrace.start();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
       if (quiet) {
@@ -84,6 +86,7 @@ public final class OrtRunner {
       throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+      PhaseTrace.end("ORT run", t0);
     }
   }
 }
