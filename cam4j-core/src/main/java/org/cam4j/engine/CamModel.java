@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,7 @@ import org.cam4j.internal.autodiff.GradientGraphBuilder;
 import org.cam4j.internal.engine.HeadGraph;
 import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.ModelSession;
+import org.cam4j.internal.engine.OptimizedModelCache;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
@@ -58,6 +60,8 @@ public final class CamModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final int intraOpThreads;
   private final SharedWeights weights;
+  private final Optional<OptimizedModelCache> optimizedModels;
+  private volatile String weightsDigest;
   private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
@@ -99,6 +103,7 @@ public final class CamModel implements AutoCloseable {
     this.env = OrtEnvironment.getEnvironment();
     PhaseTrace.end("ORT environment (native load)", t0);
     this.intraOpThreads = options.intraOpThreads();
+    this.optimizedModels = options.optimizedModelCache().map(OptimizedModelCache::new);
     long t1 = PhaseTrace.start();
     this.weights = SharedWeights.of(env, this.graph);
     PhaseTrace.end("shared weights to native", t1);
@@ -396,7 +401,18 @@ public final class CamModel implements AutoCloseable {
   }
 
   private ModelSession open(ModelProto model, long activationBytes) {
-    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes);
+    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes,
+        optimizedModels, this::weightsDigest);
+  }
+
+  /** The digest of the weights, for the optimised-model cache (computed once, on first use). */
+  private String weightsDigest() {
+    String d = weightsDigest;
+    if (d == null) {
+      d = OptimizedModelCache.weightsDigest(graph);
+      weightsDigest = d;
+    }
+    return d;
   }
 
   /**
