@@ -60,6 +60,13 @@ final class ModelOptions {
    * @param photos whether photos will be preprocessed (else no note about assuming torch)
    */
   Explainer explainer(PrintWriter err, boolean photos) {
+    long t0 = StartupTrace.start();
+    Explainer explainer = build(err, photos);
+    StartupTrace.end("explainer ready (model, labels)", t0);
+    return explainer;
+  }
+
+  private Explainer build(PrintWriter err, boolean photos) {
     ResolvedModel resolved = resolve(err);
     Explainer.Builder b = Explainer.builder(resolved.model()).engineOptions(engineOptions());
     resolved.embeddedName().ifPresent(b::modelName);

@@ -1,7 +1,5 @@
 package org.cam4j.cli;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -24,11 +22,14 @@ final class StartupTrace {
     }
   }
 
-  /** Prints the wall time since the JVM process started (as the OS recorded it). */
+  /**
+   * Prints the wall time since the JVM started, as the JVM recorded it (the process start time
+   * the OS gives is only as precise as its boot time, whole seconds).
+   */
   static void sinceJvmStart(String phase) {
     if (ON) {
-      ProcessHandle.current().info().startInstant().ifPresent(started ->
-          print(phase, Duration.between(started, Instant.now()).toNanos() / 1e6));
+      print(phase, System.currentTimeMillis()
+          - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
     }
   }
 
