@@ -168,7 +168,7 @@ public final class CamModel implements AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (catalog == null) {
-          probeShapes();
+          computeShapes();
           catalog = LayerDiscovery.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
@@ -179,7 +179,7 @@ public final class CamModel implements AutoCloseable {
   }
 
   /** The shapes of every node output at batch 1 ({@link TensorShapes}, once). */
-  private synchronized void probeShapes() {
+  private synchronized void computeShapes() {
     if (activationFloatsPerImage >= 0) {
       return;
     }
@@ -421,7 +421,7 @@ public final class CamModel implements AutoCloseable {
    * of their tensors, which batches of ablated copies make up for).
    */
   private long activationBytes(long rows, int factor) {
-    probeShapes();
+    computeShapes();
     return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 

@@ -81,8 +81,8 @@ public final class CamExport {
   }
 
   /**
-   * Builds the exported model: loads the source, runs one probing forward pass for the tensor
-   * shapes, resolves the layer and writes the graph.
+   * Builds the exported model: loads the source, infers the tensor shapes (a probing forward pass
+   * only for those static inference cannot reach), resolves the layer and writes the graph.
    *
    * @throws ExportException when the model is already an export or the batch does not fit it
    * @throws UnsupportedModelException when the model already uses a name the export adds
