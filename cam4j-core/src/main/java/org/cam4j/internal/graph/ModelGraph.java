@@ -87,7 +87,8 @@ public final class ModelGraph {
     PhaseTrace.end("model file read", t0);
     long t1 = PhaseTrace.start();
     ModelProto proto = parseProto(bytes, path.toString());
-    ModelGraph graph = new ModelGraph(ExternalData.inline(proto, path.toAbsolutePath().getParent()));
+    ModelGraph graph = new ModelGraph(ExternalData.inline(proto,
+        path.toAbsolutePath().getParent()));
     PhaseTrace.end("model parse + index", t1);
     return graph;
   }

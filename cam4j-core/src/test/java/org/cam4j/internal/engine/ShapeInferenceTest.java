@@ -31,9 +31,10 @@ class ShapeInferenceTest {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
   static Stream<String> models() {
-    return Stream.of("models/random/resnet18_random.onnx", "models/random/squeezenet1_1_random.onnx",
-        "models/random/mobilenet_v2_random.onnx", "models/random/efficientnet_b0_random.onnx",
-        "models/random/convnext_tiny_random.onnx", "models/random/vit_tiny_random.onnx",
+    return Stream.of("models/random/resnet18_random.onnx",
+        "models/random/squeezenet1_1_random.onnx", "models/random/mobilenet_v2_random.onnx",
+        "models/random/efficientnet_b0_random.onnx", "models/random/convnext_tiny_random.onnx",
+        "models/random/vit_tiny_random.onnx",
         "models/mobilenet_v2_1.0_224_dequant.onnx", "models/mobilenet_v1_0.75_192_dequant.onnx");
   }
 
