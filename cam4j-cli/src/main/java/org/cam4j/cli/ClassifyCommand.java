@@ -1,7 +1,5 @@
 package org.cam4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -25,8 +23,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = "Print the top classes of each photo.")
 final class ClassifyCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Mixin
   ModelOptions modelOptions = new ModelOptions();
 
@@ -55,7 +51,7 @@ final class ClassifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Path> files = ImageArguments.expand(images, recursive);
-    ArrayNode results = JSON.createArrayNode();
+    ArrayNode results = JsonOutput.MAPPER.createArrayNode();
     int failed = 0;
     try (Explainer explainer = modelOptions.explainer(err)) {
       Progress progress = new Progress(err, files.size());
@@ -80,7 +76,7 @@ final class ClassifyCommand implements Callable<Integer> {
       progress.clear();
     }
     if (json) {
-      ObjectNode root = JSON.createObjectNode();
+      ObjectNode root = JsonOutput.MAPPER.createObjectNode();
       root.set("results", results);
       out.println(root.toPrettyString());
     }
@@ -89,7 +85,7 @@ final class ClassifyCommand implements Callable<Integer> {
   }
 
   static ObjectNode toJson(Classification c) {
-    ObjectNode r = JSON.createObjectNode();
+    ObjectNode r = JsonOutput.MAPPER.createObjectNode();
     r.put("image", c.source());
     ArrayNode ps = r.putArray("predictions");
     for (Prediction p : c.predictions()) {
@@ -99,7 +95,7 @@ final class ClassifyCommand implements Callable<Integer> {
   }
 
   static ObjectNode toJson(Prediction p) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = JsonOutput.MAPPER.createObjectNode();
     o.put("index", p.index());
     o.put("label", p.label());
     if (p.wnid() != null) {

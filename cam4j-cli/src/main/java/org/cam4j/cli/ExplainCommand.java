@@ -204,7 +204,7 @@ final class ExplainCommand implements Callable<Integer> {
     ExplainOptions options = options(Normalization.RELU_MAX);
     List<Path> files = ImageArguments.expand(images, recursive);
     ReportWriter page = new ReportWriter(out);
-    ArrayNode results = ClassifyCommand.JSON.createArrayNode();
+    ArrayNode results = JsonOutput.MAPPER.createArrayNode();
     OutputStems stems = new OutputStems();
     int failed = 0;
     try (Explainer explainer = modelOptions.explainer(err)) {
@@ -223,7 +223,7 @@ final class ExplainCommand implements Callable<Integer> {
             savedSet.add(saved);
             progress.clear();
             if (json) {
-              results.add(ClassifyCommand.JSON.valueToTree(saved));
+              results.add(JsonOutput.MAPPER.valueToTree(saved));
             } else {
               stdout.printf(Locale.ROOT, "%s: %s (%d, %.1f%%) by %s at %s -> %s%n", file,
                   e.target().label(), e.target().index(), 100 * e.target().probability(),
@@ -248,7 +248,7 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      ObjectNode root = ClassifyCommand.JSON.createObjectNode();
+      ObjectNode root = JsonOutput.MAPPER.createObjectNode();
       root.set("results", results);
       stdout.println(root.toPrettyString());
     }

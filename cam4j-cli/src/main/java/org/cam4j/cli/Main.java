@@ -8,7 +8,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    StartupTrace.sinceJvmStart("jvm start -> main");
+    int code = run(args);
+    StartupTrace.sinceJvmStart("jvm start -> exit");
+    System.exit(code);
   }
 
   static int run(String... args) {
@@ -20,10 +23,12 @@ public final class Main {
       }
       return 0;
     }
+    long t0 = StartupTrace.start();
     CommandLine cli = new CommandLine(new Cam4jCommand());
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setParameterExceptionHandler(new ErrorReporter());
     cli.setExitCodeExceptionMapper(ErrorReporter::exitCode);
+    StartupTrace.end("picocli setup", t0);
     return cli.execute(args);
   }
 }

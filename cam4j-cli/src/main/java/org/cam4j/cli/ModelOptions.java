@@ -12,6 +12,12 @@ import picocli.CommandLine.Option;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
+  /**
+   * Opt-in folder for ONNX Runtime's optimised models ({@code EngineOptions.optimizedModelCache}):
+   * later runs skip graph optimisation. Off by default: each entry holds a copy of the weights.
+   */
+  static final String ORT_CACHE_ENV = "CAM4J_ORT_CACHE";
+
   @Option(names = "--model", paramLabel = "NAME|PATH",
       defaultValue = ModelRegistry.EMBEDDED_DEFAULT,
       description = "An ONNX model file, or a registry name: mobilenetv2-embedded (default;"
@@ -54,6 +60,13 @@ final class ModelOptions {
    * @param photos whether photos will be preprocessed (else no note about assuming torch)
    */
   Explainer explainer(PrintWriter err, boolean photos) {
+    long t0 = StartupTrace.start();
+    Explainer explainer = build(err, photos);
+    StartupTrace.end("explainer ready (model, labels)", t0);
+    return explainer;
+  }
+
+  private Explainer build(PrintWriter err, boolean photos) {
     ResolvedModel resolved = resolve(err);
     Explainer.Builder b = Explainer.builder(resolved.model()).engineOptions(engineOptions());
     resolved.embeddedName().ifPresent(b::modelName);
@@ -86,6 +99,10 @@ final class ModelOptions {
     EngineOptions.Builder options = EngineOptions.builder();
     if (threads != null) {
       options.intraOpThreads(threads);
+    }
+    String ortCache = System.getenv(ORT_CACHE_ENV);
+    if (ortCache != null && !ortCache.isBlank()) {
+      options.optimizedModelCache(Path.of(ortCache));
     }
     return options.build();
   }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,11 +24,12 @@ import org.cam4j.internal.engine.HeadGraph;
 import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.ModelSession;
 import org.cam4j.internal.engine.OrtEnv;
+import org.cam4j.internal.engine.OptimizedModelCache;
 import org.cam4j.internal.engine.OrtRunner;
 import org.cam4j.internal.engine.ScoreSeed;
 import org.cam4j.internal.engine.SessionCache;
 import org.cam4j.internal.engine.SharedWeights;
-import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.engine.TensorShapes;
 import org.cam4j.internal.graph.LayerDiscovery;
 import org.cam4j.internal.graph.ModelGraph;
 import org.cam4j.internal.graph.OpsetUpgrade;
@@ -36,6 +38,7 @@ import org.cam4j.internal.onnx.GraphProto;
 import org.cam4j.internal.onnx.ModelProto;
 import org.cam4j.internal.onnx.NodeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.internal.trace.PhaseTrace;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -58,6 +61,8 @@ public final class CamModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final int intraOpThreads;
   private final SharedWeights weights;
+  private final Optional<OptimizedModelCache> optimizedModels;
+  private volatile String weightsDigest;
   private final SessionCache<CacheKey, ModelSession> sessions;
   private final Map<String, long[]> catalogShapes = new HashMap<>();
   private final Map<String, HeadModel> heads = new HashMap<>();
@@ -95,9 +100,14 @@ public final class CamModel implements AutoCloseable {
   private CamModel(ModelGraph graph, EngineOptions options) {
     this.graph = graph;
     this.signature = SignatureDiscovery.signature(this.graph);
+    long t0 = PhaseTrace.start();
     this.env = OrtEnv.get();
+    PhaseTrace.end("ORT environment (native load)", t0);
     this.intraOpThreads = options.intraOpThreads();
+    this.optimizedModels = options.optimizedModelCache().map(OptimizedModelCache::new);
+    long t1 = PhaseTrace.start();
     this.weights = SharedWeights.of(env, this.graph);
+    PhaseTrace.end("shared weights to native", t1);
     this.sessions = new SessionCache<>(options.maxCachedSessions(), options.memoryBudgetBytes(),
         ModelSession::estimatedBytes);
   }
@@ -150,13 +160,16 @@ public final class CamModel implements AutoCloseable {
     return classes;
   }
 
-  /** Layer discovery; the first call runs one probing forward pass. */
+  /**
+   * Layer discovery; the first call infers the shapes of the model's tensors (a probing forward
+   * pass only for those static inference cannot reach).
+   */
   public LayerCatalog layers() {
     LayerCatalog c = catalog;
     if (c == null) {
       synchronized (this) {
         if (catalog == null) {
-          probeShapes();
+          computeShapes();
           catalog = LayerDiscovery.discover(graph, catalogShapes, signature.score().name(),
               classes);
         }
@@ -166,8 +179,8 @@ public final class CamModel implements AutoCloseable {
     return c;
   }
 
-  /** The shapes of every node output at batch 1, from one probing forward pass (once). */
-  private synchronized void probeShapes() {
+  /** The shapes of every node output at batch 1 ({@link TensorShapes}, once). */
+  private synchronized void computeShapes() {
     if (activationFloatsPerImage >= 0) {
       return;
     }
@@ -177,8 +190,14 @@ public final class CamModel implements AutoCloseable {
         outputs.addAll(n.getOutputList());
       }
     }
-    catalogShapes.putAll(ShapeProbe.probe(env, intraOpThreads, graph,
-        signature.inputName(), signature.inputShape(1), outputs));
+    Map<String, long[]> shapes = TensorShapes.of(env, intraOpThreads, graph,
+        signature.inputName(), signature.inputShape(1), outputs);
+    catalogShapes.put(signature.inputName(), shapes.get(signature.inputName()));
+    for (String t : outputs) {
+      if (shapes.containsKey(t)) {
+        catalogShapes.put(t, shapes.get(t));
+      }
+    }
     long[] score = catalogShapes.get(signature.score().name());
     classes = Arrays.stream(score).skip(1).reduce(1, (a, b) -> a * b);
     activationFloatsPerImage = catalogShapes.values().stream()
@@ -373,14 +392,28 @@ public final class CamModel implements AutoCloseable {
         && Arrays.equals(signature.inputShape(1), inputShape)) {
       shapes = catalogShapes;
     } else {
-      shapes = ShapeProbe.probe(env, intraOpThreads, lifted, signature.inputName(), inputShape,
+      shapes = TensorShapes.of(env, intraOpThreads, lifted, signature.inputName(), inputShape,
           needed);
     }
-    return GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
+    long t0 = PhaseTrace.start();
+    ModelProto model = GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
+    PhaseTrace.end("gradient graph build", t0);
+    return model;
   }
 
   private ModelSession open(ModelProto model, long activationBytes) {
-    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes);
+    return ModelSession.open(env, model, weights, intraOpThreads, activationBytes,
+        optimizedModels, this::weightsDigest);
+  }
+
+  /** The digest of the weights, for the optimised-model cache (computed once, on first use). */
+  private String weightsDigest() {
+    String d = weightsDigest;
+    if (d == null) {
+      d = OptimizedModelCache.weightsDigest(graph);
+      weightsDigest = d;
+    }
+    return d;
   }
 
   /**
@@ -389,7 +422,7 @@ public final class CamModel implements AutoCloseable {
    * of their tensors, which batches of ablated copies make up for).
    */
   private long activationBytes(long rows, int factor) {
-    probeShapes();
+    computeShapes();
     return activationFloatsPerImage * rows * factor * Float.BYTES;
   }
 

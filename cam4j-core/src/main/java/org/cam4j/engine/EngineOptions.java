@@ -1,13 +1,18 @@
 package org.cam4j.engine;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import org.cam4j.InvalidInputException;
+
 /** How ONNX Runtime sessions are created. Immutable; use {@link #builder()}. */
 public final class EngineOptions {
   private final int intraOpThreads;
   private final int maxCachedSessions;
   private final long memoryBudgetBytes;
+  private final Path optimizedModelCache;
 
   private EngineOptions(Builder b) {
+    this.optimizedModelCache = b.optimizedModelCache;
     this.intraOpThreads = b.intraOpThreads;
     this.maxCachedSessions = b.maxCachedSessions;
     this.memoryBudgetBytes = b.memoryBudgetBytes;
@@ -48,11 +53,25 @@ public final class EngineOptions {
     return memoryBudgetBytes;
   }
 
+  /**
+   * The folder where ONNX Runtime's optimised models are kept between processes, if any (off by
+   * default). A session whose optimised model is there is loaded without optimising the graph
+   * again, which is most of a session's creation time; entries are keyed by the model and its
+   * weights, the layers and input shape of the session, the ONNX Runtime version, the options
+   * and the CPU (the optimised layouts are specific to the hardware). Each entry holds a copy of
+   * the model's weights, and a session loaded from one reads that copy instead of the weights
+   * the model's other sessions share.
+   */
+  public Optional<Path> optimizedModelCache() {
+    return Optional.ofNullable(optimizedModelCache);
+  }
+
   /** Builder for {@link EngineOptions}. */
   public static final class Builder {
     private int intraOpThreads = Runtime.getRuntime().availableProcessors();
     private int maxCachedSessions = 64;
     private long memoryBudgetBytes = 8L << 30;
+    private Path optimizedModelCache;
 
     private Builder() {
     }
@@ -81,6 +100,15 @@ public final class EngineOptions {
         throw new IllegalArgumentException("the memory budget must be >= 1 byte, got " + bytes);
       }
       this.memoryBudgetBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Keeps ONNX Runtime's optimised models in {@code dir} ({@link #optimizedModelCache()});
+     * null turns the cache off (the default).
+     */
+    public Builder optimizedModelCache(Path dir) {
+      this.optimizedModelCache = dir;
       return this;
     }
 

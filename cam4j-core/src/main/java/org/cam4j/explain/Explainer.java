@@ -26,6 +26,7 @@ import org.cam4j.image.PreparedImage;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.internal.io.Sha256;
 import org.cam4j.internal.maps.MapOps;
+import org.cam4j.internal.trace.PhaseTrace;
 import org.cam4j.labels.Label;
 import org.cam4j.labels.Labels;
 import org.cam4j.labels.Prediction;
@@ -110,7 +111,7 @@ public final class Explainer implements AutoCloseable {
   /** The top-{@code k} classes of the photo at {@code image}. */
   public Classification classify(Path image, int k) {
     long t0 = System.nanoTime();
-    return classify(loader.load(image), image.toString(), k, t0);
+    return classify(decode(image), image.toString(), k, t0);
   }
 
   /** The top-{@code k} classes of a decoded photo (RGB, as {@link ImageLoader} gives). */
@@ -155,7 +156,14 @@ public final class Explainer implements AutoCloseable {
 
   /** The photo at {@code image}, one explanation per method of {@code options}. */
   public List<Explanation> explainAll(Path image, ExplainOptions options) {
-    return explainAll(loader.load(image), image.toString(), options);
+    return explainAll(decode(image), image.toString(), options);
+  }
+
+  private BufferedImage decode(Path image) {
+    long t0 = PhaseTrace.start();
+    BufferedImage photo = loader.load(image);
+    PhaseTrace.end("image decode", t0);
+    return photo;
   }
 
   /**

@@ -14,6 +14,7 @@ import org.cam4j.InvalidInputException;
 import org.cam4j.image.CropBox;
 import org.cam4j.image.PreparedImage;
 import org.cam4j.internal.io.AtomicFiles;
+import org.cam4j.internal.trace.PhaseTrace;
 import org.cam4j.labels.Prediction;
 import org.cam4j.render.Heatmap;
 import org.cam4j.render.Heatmaps;
@@ -188,6 +189,7 @@ public final class Explanation {
     if (!ext.equals("png") && !ext.equals("jpg")) {
       throw new InvalidInputException("image format must be png or jpg, got " + format);
     }
+    long t0 = PhaseTrace.start();
     String base = stem + "_" + fileName(method());
     Map<String, String> names = new LinkedHashMap<>();
     Map<Path, byte[]> files = new LinkedHashMap<>();
@@ -222,6 +224,7 @@ public final class Explanation {
     Manifest saved = manifest.withFiles(names);
     files.put(manifestFile, saved.toJson().getBytes(StandardCharsets.UTF_8));
     AtomicFiles.writeAll(files);
+    PhaseTrace.end("render + write outputs", t0);
     return saved;
   }
 

@@ -16,7 +16,7 @@ import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.internal.engine.OrtEnv;
-import org.cam4j.internal.engine.ShapeProbe;
+import org.cam4j.internal.engine.TensorShapes;
 import org.cam4j.internal.export.ExportGraph;
 import org.cam4j.internal.export.ExportMetadata;
 import org.cam4j.internal.export.NchwView;
@@ -99,8 +99,8 @@ public final class CamExport {
   }
 
   /**
-   * Builds the exported model: loads the source, runs one probing forward pass for the tensor
-   * shapes, resolves the layer and writes the graph.
+   * Builds the exported model: loads the source, infers the tensor shapes (a probing forward pass
+   * only for those static inference cannot reach), resolves the layer and writes the graph.
    *
    * @throws ExportException when the model is already an export or the batch does not fit it
    * @throws UnsupportedModelException when the model already uses a name the export adds
@@ -182,7 +182,7 @@ public final class CamExport {
         outputs.addAll(n.getOutputList());
       }
     }
-    return ShapeProbe.probe(OrtEnv.get(), 1, graph,
+    return TensorShapes.of(OrtEnv.get(), 1, graph,
         signature.inputName(), signature.inputShape(rows), outputs);
   }
 

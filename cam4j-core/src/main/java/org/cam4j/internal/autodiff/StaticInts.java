@@ -21,7 +21,7 @@ import org.cam4j.internal.onnx.TensorProto;
  * batch size is fixed, so these are constants for the gradient rules. Covers the integer ops such
  * chains use; anything else is reported as unknown.
  */
-final class StaticInts {
+public final class StaticInts {
   /** The ops {@link #values} evaluates. */
   static final Set<String> OPS = Set.of("Shape", "Size", "Identity", "Cast",
       "Gather", "Unsqueeze", "Squeeze", "Reshape", "Concat", "Slice", "Add", "Sub", "Mul", "Div",
@@ -31,7 +31,10 @@ final class StaticInts {
   private final Function<String, long[]> shapeOf;
   private final Map<String, Optional<Ints>> memo = new HashMap<>();
 
-  StaticInts(ModelGraph graph, Function<String, long[]> shapeOf) {
+  /**
+   * @param shapeOf the static shape of a tensor; throws IllegalStateException when unknown
+   */
+  public StaticInts(ModelGraph graph, Function<String, long[]> shapeOf) {
     this.graph = graph;
     this.shapeOf = shapeOf;
   }
@@ -44,7 +47,7 @@ final class StaticInts {
   }
 
   /** The values of an integer tensor fixed at build time, or empty when it is not. */
-  Optional<long[]> values(String tensor) {
+  public Optional<long[]> values(String tensor) {
     return evaluate(tensor).map(Ints::values);
   }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.cam4j.CancelledException;
 import org.cam4j.Cancellation;
 import org.cam4j.UnsupportedModelException;
+import org.cam4j.internal.trace.PhaseTrace;
 import org.cam4j.tensor.FloatTensor;
 
 /**
@@ -58,6 +59,7 @@ public final class OrtRunner {
    */
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
       Map<String, FloatTensor> feeds, Set<String> outputs) {
+    long t0 = PhaseTrace.start();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
       options.setLogLevel(OrtEnv.LOG_LEVEL);
@@ -90,6 +92,7 @@ public final class OrtRunner {
       throw new UnsupportedModelException("ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+      PhaseTrace.end("ORT run", t0);
     }
   }
 

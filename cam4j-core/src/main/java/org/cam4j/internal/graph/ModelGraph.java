@@ -21,6 +21,7 @@ import org.cam4j.internal.onnx.OperatorSetIdProto;
 import org.cam4j.internal.onnx.TensorProto;
 import org.cam4j.internal.onnx.TensorShapeProto;
 import org.cam4j.internal.onnx.ValueInfoProto;
+import org.cam4j.internal.trace.PhaseTrace;
 
 /**
  * An immutable, indexed view of an ONNX model: nodes in topological order, who produces and who
@@ -66,6 +67,7 @@ public final class ModelGraph {
    * files inside the model's folder ({@link ExternalData}).
    */
   public static ModelGraph load(Path path) {
+    long t0 = PhaseTrace.start();
     if (Files.exists(path) && !Files.isRegularFile(path)) {
       throw new ModelLoadException(path + " is not a regular file (a folder, pipe or device)");
     }
@@ -82,8 +84,13 @@ public final class ModelGraph {
     } catch (IOException e) {
       throw new ModelLoadException("cannot read model file " + path + ": " + e.getMessage(), e);
     }
+    PhaseTrace.end("model file read", t0);
+    long t1 = PhaseTrace.start();
     ModelProto proto = parseProto(bytes, path.toString());
-    return new ModelGraph(ExternalData.inline(proto, path.toAbsolutePath().getParent()));
+    ModelGraph graph = new ModelGraph(ExternalData.inline(proto,
+        path.toAbsolutePath().getParent()));
+    PhaseTrace.end("model parse + index", t1);
+    return graph;
   }
 
   /** Parses a model held in memory; it must not reference external data files. */
