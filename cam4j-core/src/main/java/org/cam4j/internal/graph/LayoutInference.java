@@ -59,7 +59,9 @@ final class LayoutInference {
         batch = s[0];
       }
       // a [T, N, C] view (attention's sequence-first layout) is none of the layouts
-      Optional<FeatureLayout> layout = s == null || s[0] != batch ? Optional.empty()
+      // (scalars and vectors, e.g. shape arithmetic, hold no feature maps)
+      Optional<FeatureLayout> layout = s == null || s.length < 3 || s[0] != batch
+          ? Optional.empty()
           : s.length == 4 ? spatial(node, inputs, s, conv && !tokenLineage)
           : s.length == 3 ? tokens(node, inputs, s, out) : Optional.empty();
       if (layout.isPresent()) {
