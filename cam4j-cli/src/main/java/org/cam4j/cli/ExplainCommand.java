@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cam4j.InvalidInputException;
-import org.cam4j.graph.FeatureLayout;
 import org.cam4j.explain.ExplainOptions;
 import org.cam4j.explain.Explainer;
 import org.cam4j.explain.Explanation;
@@ -56,19 +55,8 @@ final class ExplainCommand implements Callable<Integer> {
           + " layer4, or a suffix; several are fused.")
   List<String> layers;
 
-  @Option(names = "--layer-layout", paramLabel = "nchw|nhwc|tokens",
-      description = "How the layer holds its feature maps, when the graph does not tell:"
-          + " nchw, nhwc (channels-last) or tokens [N, k+h*w, C] (default: inferred).")
-  String layerLayout;
-
-  @Option(names = "--grid", paramLabel = "HxW",
-      description = "Token grid, e.g. 14x14 (with --layer-layout tokens; default: a square).")
-  String grid;
-
-  @Option(names = "--prefix-tokens", paramLabel = "K",
-      description = "Class/distillation/register tokens before the grid (with --layer-layout"
-          + " tokens; default: found from the token count).")
-  Integer prefixTokens;
+  @Mixin
+  LayoutOptions layout;
 
   @Option(names = "--all-layers",
       description = "Explain every block output in one backward pass and draw them as a strip.")
@@ -174,8 +162,7 @@ final class ExplainCommand implements Callable<Integer> {
         .target(Target.parse(target).scored(kind))
         .methodOptions(new MethodOptions(batchSize, augSmooth, eigenSmooth, maxChannels))
         .methodNames(methods).normalization(normalization).overlay(overlay()).topK(top)
-        .layerLayout(layerLayout == null && grid == null && prefixTokens == null ? null
-            : FeatureLayout.parse(layerLayout, grid, prefixTokens))
+        .layerLayout(layout.layout())
         .build();
   }
 

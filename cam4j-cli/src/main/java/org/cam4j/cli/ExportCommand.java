@@ -6,12 +6,12 @@ import org.cam4j.explain.OutputFolder;
 import org.cam4j.explain.Target;
 import org.cam4j.export.CamExport;
 import org.cam4j.export.ExportedModel;
-import org.cam4j.graph.FeatureLayout;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.labels.Labels;
 import org.cam4j.registry.ModelRegistry;
 import org.cam4j.registry.ResolvedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,19 +31,8 @@ final class ExportCommand implements Callable<Integer> {
       description = "auto (default), a tensor name, a block name or a suffix.")
   String layer;
 
-  @Option(names = "--layer-layout", paramLabel = "nchw|nhwc|tokens",
-      description = "How the layer holds its feature maps, when the graph does not tell:"
-          + " nchw, nhwc (channels-last) or tokens [N, k+h*w, C] (default: inferred).")
-  String layerLayout;
-
-  @Option(names = "--grid", paramLabel = "HxW",
-      description = "Token grid, e.g. 14x14 (with --layer-layout tokens; default: a square).")
-  String grid;
-
-  @Option(names = "--prefix-tokens", paramLabel = "K",
-      description = "Class/distillation/register tokens before the grid (with --layer-layout"
-          + " tokens; default: found from the token count).")
-  Integer prefixTokens;
+  @Mixin
+  LayoutOptions layout;
 
   @Option(names = "--method", paramLabel = "M", defaultValue = "gradcam",
       description = "gradcam (default), gradcam++, xgradcam, hirescam, gradcam-elementwise or"
@@ -105,7 +94,7 @@ final class ExportCommand implements Callable<Integer> {
     OutputFolder.checkFile(out);
     CamExport.Builder builder = CamExport.builder(Path.of(model)).layer(layer).method(method)
         .score(Target.Score.parse(score)).batch(batch).classIndexRequired(requireClassIndex)
-        .layerLayout(givenLayout());
+        .layerLayout(layout.layout());
     builder.build(); // every option is checked before a model is resolved (or downloaded)
     DownloadBar bar = new DownloadBar(err);
     ResolvedModel resolved;
@@ -146,11 +135,5 @@ final class ExportCommand implements Callable<Integer> {
           + " (RGB/255, ImageNet mean/std)");
     }
     return 0;
-  }
-
-  /** The layout the options give, or null to infer it (as explain reads them). */
-  private FeatureLayout givenLayout() {
-    return layerLayout == null && grid == null && prefixTokens == null ? null
-        : FeatureLayout.parse(layerLayout, grid, prefixTokens);
   }
 }
