@@ -1,5 +1,7 @@
 package org.cam4j.method;
 
+import static org.cam4j.method.FeatureLayoutTest.assertClose;
+import static org.cam4j.method.FeatureLayoutTest.rawMaps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,20 +112,5 @@ class EveryMethodEveryLayoutTest {
     return !method.usesLayer() || method instanceof GuidedGradCam;
   }
 
-  private static FloatTensor rawMaps(CamModel model, FloatTensor input, String method,
-      String layer) {
-    CamContext context = CamContext.of(model, input, List.of(layer), Target.index(1));
-    return Methods.byName(method).rawMaps(context, layer);
-  }
 
-  private static void assertClose(String what, FloatTensor expected, FloatTensor actual) {
-    assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
-    double max = 0;
-    for (int i = 0; i < expected.size(); i++) {
-      max = Math.max(max, Math.abs(expected.get(i)));
-    }
-    for (int i = 0; i < expected.size(); i++) {
-      assertEquals(expected.get(i), actual.get(i), 1e-5 * max, what + " at " + i);
-    }
-  }
 }

@@ -99,13 +99,14 @@ class FeatureLayoutTest {
     }
   }
 
-  private static FloatTensor rawMaps(CamModel model, FloatTensor input, String method,
+  static FloatTensor rawMaps(CamModel model, FloatTensor input, String method,
       String layer) {
     CamContext context = CamContext.of(model, input, List.of(layer), Target.index(1));
     return Methods.byName(method).rawMaps(context, layer);
   }
 
-  private static void assertClose(String what, FloatTensor expected, FloatTensor actual) {
+  /** Equal within 1e-5 of the largest expected magnitude (float rounding of reordered sums). */
+  static void assertClose(String what, FloatTensor expected, FloatTensor actual) {
     assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
     double max = 0;
     for (int i = 0; i < expected.size(); i++) {
