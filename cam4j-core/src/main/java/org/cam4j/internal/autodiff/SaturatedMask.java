@@ -7,7 +7,7 @@ package org.cam4j.internal.autodiff;
  * a fused multiply-add, so the mask is exactly 0 at the bound and exactly 1 one float inside it.
  */
 final class SaturatedMask {
-  /** 2^126: the largest power of two whose product with the smallest normal float is 1. */
+  /** 2^126: maps the smallest normal float, 2^-126, to 1. */
   private static final float ABOVE_ZERO_SLOPE = 0x1p126f;
 
   private SaturatedMask() {
