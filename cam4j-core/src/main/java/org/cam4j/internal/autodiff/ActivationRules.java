@@ -11,6 +11,12 @@ import org.cam4j.internal.graph.TensorValues;
  * (hardtanh_backward, ReLU6's rule). Rectifier masks read the activation's output, not its input:
  * that leaves the producer's output with the activation as its only consumer, so ONNX Runtime
  * still fuses Conv+Relu and Conv+Clip.
+ *
+ * <p>The masks of Relu and of Clip from 0 to a constant max (ReLU6) are saturated HardSigmoids
+ * multiplied into the gradient: ONNX Runtime's NCHWc layout transformer keeps HardSigmoid of a
+ * blocked tensor, and Mul of two blocked tensors of one shape, blocked, where comparisons and
+ * Cast force the activation and the gradient out of it and the product back in (MobileNetV2, all
+ * blocks: 31 reorders instead of 107, 10 % less kernel time; see BENCHMARKS.md, issue 12).
  */
 final class ActivationRules {
   private ActivationRules() {
@@ -37,21 +43,52 @@ final class ActivationRules {
 
   /** {@code dx = (y > 0) * g}; y > 0 exactly where x > 0. */
   private static void relu(NodeGradient n) {
-    GradientEmitter e = n.emit();
-    n.addGrad(0, e.masked(n.outputGrad(0), e.greater(n.output(0), e.scalar(0f))));
+    n.addGrad(0, positivePart(n, n.outputGrad(0)));
   }
 
   /** {@code dx = (min < y < max) * g}; y is strictly inside exactly where x is. */
   private static void clip(NodeGradient n) {
+    if (lowerBoundIsZero(n) && SaturatedMask.usable(n.emit(), upperBound(n))) {
+      n.addGrad(0, belowUpperBound(n, positivePart(n, n.outputGrad(0))));
+      return;
+    }
     String mask = clipInterior(n, bound(n, 1, "min"));
     n.addGrad(0, mask == null ? n.outputGrad(0) : n.emit().masked(n.outputGrad(0), mask));
   }
 
   /** {@code dx = (y > 0) * max(g, 0)}. */
   private static void guidedRelu(NodeGradient n) {
+    String positiveGrad = n.emit().op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    n.addGrad(0, positivePart(n, positiveGrad));
+  }
+
+  /** {@code g} where the rectifier's output y is above 0, 0 elsewhere. */
+  private static String positivePart(NodeGradient n, String g) {
     GradientEmitter e = n.emit();
-    String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
-    n.addGrad(0, e.masked(positiveGrad, e.greater(n.output(0), e.scalar(0f))));
+    if (SaturatedMask.usable(e, Float.POSITIVE_INFINITY)) {
+      return e.mul(g, SaturatedMask.aboveZero(e, n.output(0)));
+    }
+    return e.masked(g, e.greater(n.output(0), e.scalar(0f)));
+  }
+
+  /** {@code g} where Clip's output is below its constant upper bound, 0 elsewhere. */
+  private static String belowUpperBound(NodeGradient n, String g) {
+    Float max = upperBound(n);
+    if (max == null || max == Float.POSITIVE_INFINITY) {
+      return g;
+    }
+    return n.emit().mul(g, SaturatedMask.belowMax(n.emit(), n.output(0), max));
+  }
+
+  /** Clip's upper bound as a constant; +inf when absent; null when computed at run time. */
+  private static Float upperBound(NodeGradient n) {
+    if (n.input(2).isEmpty()) {
+      return n.attrs().has("max") ? n.attrs().getFloat("max", 0f) : Float.POSITIVE_INFINITY;
+    }
+    return n.emit().graph().constant(n.input(2)).map(t -> {
+      float[] v = TensorValues.floats(t);
+      return v.length == 1 ? v[0] : null;
+    }).orElse(null);
   }
 
   /**
@@ -65,6 +102,10 @@ final class ActivationRules {
     }
     GradientEmitter e = n.emit();
     String positiveGrad = e.op("Relu", n.outputShape(0), List.of(n.outputGrad(0)));
+    if (SaturatedMask.usable(e, upperBound(n))) {
+      n.addGrad(0, belowUpperBound(n, positivePart(n, positiveGrad)));
+      return;
+    }
     n.addGrad(0, e.masked(positiveGrad, clipInterior(n, e.scalar(0f))));
   }
 

@@ -182,6 +182,12 @@ public final class GradientEmitter {
     return op("Cast", shape(mask), List.of(mask), Onnx.attr("to", (long) TensorProto.DataType.FLOAT_VALUE));
   }
 
+  /** {@code max(0, min(1, alpha * x + beta))}. */
+  public String hardSigmoid(String x, float alpha, float beta) {
+    return op("HardSigmoid", shape(x), List.of(x), Onnx.attr("alpha", alpha),
+        Onnx.attr("beta", beta));
+  }
+
   /** {@code g} where the mask holds, 0 elsewhere. */
   public String masked(String g, String mask) {
     return mul(g, toFloat(mask));

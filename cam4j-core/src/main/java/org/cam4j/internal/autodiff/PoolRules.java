@@ -113,8 +113,10 @@ final class PoolRules {
   private static void maxPool(NodeGradient n) {
     if (n.emit().opset() >= 16) {
       maxPoolByIndices(n);
-    } else {
+    } else if (n.emit().opset() >= 10) {
       maxPoolByWindows(n);
+    } else {
+      throw n.unsupported("MaxPool before opset 10 (no Slice with steps for its window taps)");
     }
   }
 
@@ -142,7 +144,7 @@ final class PoolRules {
   }
 
   /**
-   * Before opset 16 (no ScatterElements reduction): for every kernel tap, the strided slice of
+   * Opsets 10-15 (no ScatterElements reduction): for every kernel tap, the strided slice of
    * the -inf padded input equals the output exactly where that tap holds the maximum. The first
    * tap in scan order wins ties, as in ONNX Runtime and PyTorch. The per-tap gradients are then
    * placed back by one depthwise ConvTranspose with one-hot kernels, which sums overlaps.

@@ -2,8 +2,10 @@ package org.cam4j.internal.autodiff;
 
 import static org.cam4j.internal.autodiff.TinyModel.in;
 import static org.cam4j.internal.graph.Onnx.attr;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.cam4j.internal.graph.Onnx;
@@ -93,5 +95,43 @@ class ActivationGradientTest {
   @MethodSource("activations")
   void inputGradient(String label, TinyModel model) {
     GradientCheck.on(model).elements(48).verify(label);
+  }
+
+  /** Inputs at, and one float beside, the bounds 0 and 6, with the smallest subnormals. */
+  private static final float[] AT_BOUNDS = {-1f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE,
+      Float.MIN_NORMAL, 1f, Math.nextDown(6f), 6f, Math.nextUp(6f), 7f};
+
+  static Stream<Arguments> rectifiersAtTheirBounds() {
+    return Stream.of(
+        Arguments.of("ReLU6 as Clip with bound inputs", atBounds(13)
+            .scalar("lo", 0f).scalar("hi", 6f).node("Clip", in("x", "lo", "hi"), "y"), 6f),
+        Arguments.of("ReLU6 as Clip opset 10 attributes", atBounds(10)
+            .node("Clip", in("x"), "y", attr("min", 0f), attr("max", 6f)), 6f),
+        Arguments.of("Relu", atBounds(13).node("Relu", in("x"), "y"), Float.POSITIVE_INFINITY));
+  }
+
+  private static TinyModel atBounds(int opset) {
+    return TinyModel.opset(opset).input("x", 1, AT_BOUNDS.length).inputValues(AT_BOUNDS);
+  }
+
+  /**
+   * The rectifier masks exactly at and one float beside their bounds, where finite differences
+   * cannot look: the gradient passes strictly inside (0, max) (PyTorch's threshold_backward and
+   * hardtanh_backward), from the smallest normal float on, and is exactly 0 elsewhere. The one
+   * documented deviation (SaturatedMask): a subnormal output y passes 2^126 y of it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rectifiersAtTheirBounds")
+  void rectifierMaskAtItsBounds(String label, TinyModel model, float max) {
+    try (GradientCheck.Run run = GradientCheck.on(model).open()) {
+      float[] seed = run.randomSeed(new Random(7));
+      float[] dx = run.gradients(seed).get("x");
+      for (int i = 0; i < AT_BOUNDS.length; i++) {
+        float x = AT_BOUNDS[i];
+        float passed = x > 0f && x < Float.MIN_NORMAL ? x * 0x1p126f : 1f;
+        float expected = x > 0f && x < max ? seed[i] * passed : 0f;
+        assertEquals(expected, dx[i], 0f, label + " at x = " + x);
+      }
+    }
   }
 }

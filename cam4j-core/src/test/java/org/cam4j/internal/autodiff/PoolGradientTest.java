@@ -3,6 +3,10 @@ package org.cam4j.internal.autodiff;
 import static org.cam4j.internal.autodiff.TinyModel.in;
 import static org.cam4j.internal.graph.Onnx.attr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +16,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.cam4j.internal.graph.Onnx;
 import org.cam4j.internal.onnx.AttributeProto;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -158,6 +163,64 @@ class PoolGradientTest {
       }
       assertArrayEquals(expected, grads.get("x"), 1e-6f, "opset " + opset);
     }
+  }
+
+  /**
+   * A maximum at a border shared by overlapping windows (k3 s2 pads 1: odd rows and columns) is
+   * the argmax of up to four windows; it must receive the sum of their gradients. The other
+   * windows are all-equal zeros and give theirs to their first element. Expected values come
+   * from a direct scan of each window.
+   */
+  @ParameterizedTest(name = "opset {0}")
+  @ValueSource(ints = {10, 11, 13, 16})
+  void maxPoolSharedMaximumCollectsEveryWindow(int opset) {
+    long[] shape = {1, 2, 7, 7};
+    int h = 7;
+    int w = 7;
+    TinyModel model = TinyModel.opset(opset).input("x", shape);
+    float[] flat = new float[model.inputSize()];
+    flat[3 * w + 3] = 1f;
+    flat[h * w + 1 * w + 5] = 2f;
+    flat[h * w + 5 * w + 5] = 3f;
+    model.inputValues(flat).node("MaxPool", in("x"), "y", kernel(3, 3), strides(2, 2),
+        pads(1, 1, 1, 1));
+    try (GradientCheck.Run run = GradientCheck.on(model).open()) {
+      float[] seed = run.randomSeed(new Random(5));
+      Map<String, float[]> grads = run.gradients(seed);
+      int oh = (int) run.shape("y")[2];
+      int ow = (int) run.shape("y")[3];
+      float[] expected = new float[flat.length];
+      for (int plane = 0; plane < 2; plane++) {
+        for (int i = 0; i < oh; i++) {
+          for (int j = 0; j < ow; j++) {
+            int best = -1;
+            for (int r = 2 * i - 1; r <= 2 * i + 1; r++) {
+              for (int c = 2 * j - 1; c <= 2 * j + 1; c++) {
+                int at = plane * h * w + r * w + c;
+                if (r >= 0 && r < h && c >= 0 && c < w && (best < 0 || flat[at] > flat[best])) {
+                  best = at;
+                }
+              }
+            }
+            expected[best] += seed[(plane * oh + i) * ow + j];
+          }
+        }
+      }
+      // the element at (3,3) of plane 0 is the argmax of four windows
+      assertNotEquals(0f, expected[3 * w + 3]);
+      // sums of up to four seeds of order 1 in another order than ONNX Runtime's: a few ulps
+      assertArrayEquals(expected, grads.get("x"), 1e-5f, "opset " + opset);
+    }
+  }
+
+  @Test
+  void maxPoolBeforeOpset10IsRefusedByName() {
+    TinyModel model = TinyModel.opset(9).input("x", 1, 2, 8, 8)
+        .node("MaxPool", in("x"), "y", kernel(2, 2), strides(2, 2));
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GradientCheck.on(model).open().close());
+    assertEquals("MaxPool", e.opType());
+    assertTrue(e.getMessage().contains("MaxPool before opset 10"), e.getMessage());
   }
 
   static Stream<Arguments> reductions() {
