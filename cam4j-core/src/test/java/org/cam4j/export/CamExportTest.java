@@ -255,14 +255,6 @@ class CamExportTest {
   }
 
   private static void assertClose(float[] expected, float[] actual, String what) {
-    assertEquals(expected.length, actual.length, what);
-    double scale = 0;
-    double worst = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(worst <= TOLERANCE * Math.max(scale, 1), what + ": max difference " + worst
-        + " at scale " + scale);
+    MapAssertions.assertClose(expected, actual, TOLERANCE, 1, what);
   }
 }

@@ -195,7 +195,8 @@ final class Fixtures {
     return a;
   }
 
-  private static void pause() {
+  /** Paces a polling loop that waits for a state (never a time limit). */
+  static void pause() {
     try {
       Thread.sleep(20);
     } catch (InterruptedException e) {

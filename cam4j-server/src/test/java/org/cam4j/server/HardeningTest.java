@@ -47,14 +47,6 @@ class HardeningTest {
     return "http://127.0.0.1:" + server.port();
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static Answer health(Cam4jServer server) {
     return get(base(server), "/api/health");
@@ -62,7 +54,7 @@ class HardeningTest {
 
   private static void awaitHealth(Cam4jServer server, String field, int value) {
     while (health(server).json().path(field).asInt() != value) {
-      pause();
+      Fixtures.pause();
     }
   }
 
@@ -144,7 +136,7 @@ class HardeningTest {
         .queueSize(0).uploadTimeout(Duration.ofMillis(300)).build(), Fixtures.registry());
         Trickle slow = new Trickle(server.port(), 100_000)) {
       while (!slow.answer.isDone() && slow.send()) {
-        pause(); // paces the bytes; the server decides when to stop
+        Fixtures.pause(); // paces the bytes; the server decides when to stop
       }
       String answer = slow.answer.get();
       assertTrue(answer.startsWith("HTTP/1.1 408"), answer);

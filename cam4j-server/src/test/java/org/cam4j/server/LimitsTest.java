@@ -94,7 +94,7 @@ class LimitsTest {
           && h.json().path("waiting").asInt() == waiting) {
         return;
       }
-      Thread.sleep(20);
+      Fixtures.pause();
     }
   }
 
