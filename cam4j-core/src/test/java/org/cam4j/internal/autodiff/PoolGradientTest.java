@@ -27,6 +27,8 @@ class PoolGradientTest {
   static Stream<Arguments> averagePools() {
     return Stream.of(
         avg("GlobalAveragePool", 13, new long[] {2, 3, 4, 5}, "GlobalAveragePool"),
+        // past the largest plane whose backward multiplies by a constant plane: Expand instead
+        avg("GlobalAveragePool 65x65", 13, new long[] {1, 2, 65, 65}, "GlobalAveragePool"),
         avg("k3 s2", 13, new long[] {1, 2, 7, 7}, "AveragePool", kernel(3, 3), strides(2, 2)),
         avg("k3 s2 pads 1 count_include_pad 0", 13, new long[] {1, 2, 7, 7}, "AveragePool",
             kernel(3, 3), strides(2, 2), pads(1, 1, 1, 1)),
