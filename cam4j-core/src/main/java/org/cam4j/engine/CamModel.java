@@ -20,6 +20,7 @@ import org.cam4j.graph.LayerCatalog;
 import org.cam4j.graph.ModelSignature;
 import org.cam4j.internal.autodiff.BackwardPath;
 import org.cam4j.internal.autodiff.GradientGraphBuilder;
+import org.cam4j.internal.autodiff.GradientGraphBuilder.SeedForm;
 import org.cam4j.internal.engine.HeadGraph;
 import org.cam4j.internal.engine.ModelAccess;
 import org.cam4j.internal.engine.ModelSession;
@@ -80,7 +81,7 @@ public final class CamModel implements AutoCloseable {
    * true or guided gradients).
    */
   private record SessionKey(boolean backward, List<String> tensors, List<Long> inputShape,
-      BackwardMode mode) implements CacheKey {
+      BackwardMode mode, SeedForm seedForm) implements CacheKey {
   }
 
   /** The session of {@link #head(String)}; it takes any batch. */
@@ -236,7 +237,7 @@ public final class CamModel implements AutoCloseable {
     String score = signature.score().name();
     List<String> computed = unique.stream().filter(t -> !t.equals(signature.inputName())).toList();
     SessionKey key = new SessionKey(false, computed, boxed(input.shape()),
-        BackwardMode.GRADIENT);
+        BackwardMode.GRADIENT, null);
     Set<String> wanted = new LinkedHashSet<>(computed);
     wanted.add(score);
     Map<String, FloatTensor> out;
@@ -300,15 +301,21 @@ public final class CamModel implements AutoCloseable {
       return stackResults(rows, unique);
     }
     long k = classes();
+    Optional<ScoreSeed.ClassWeights> single = seed.singleClasses((int) k);
     SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
-        boxed(input.shape()), mode);
-    Map<String, FloatTensor> feeds = Map.of(
-        signature.inputName(), input,
-        GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
-            seed.seedMatrix((int) k)),
-        GradientGraphBuilder.TOP, FloatTensor.wrap(new long[] {seed.rows(), 1}, seed.topWeights()),
-        GradientGraphBuilder.PROBABILITY, FloatTensor.wrap(new long[] {seed.rows(), 1},
-            seed.probabilityFlags()));
+        boxed(input.shape()), mode, single.isPresent() ? SeedForm.CLASSES : SeedForm.WEIGHTS);
+    long[] rowShape = {seed.rows(), 1};
+    Map<String, FloatTensor> feeds = single.isPresent()
+        ? Map.of(signature.inputName(), input,
+            GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, single.get().weights()))
+        : Map.of(signature.inputName(), input,
+            GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
+                seed.seedMatrix((int) k)),
+            GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, seed.topWeights()),
+            GradientGraphBuilder.PROBABILITY, FloatTensor.wrap(rowShape,
+                seed.probabilityFlags()));
+    Map<String, long[]> classFeed = single.map(c -> Map.of(GradientGraphBuilder.CLASS,
+        c.classes())).orElse(Map.of());
     Set<String> wanted = new LinkedHashSet<>();
     String scoreName = signature.score().name();
     wanted.add(scoreName);
@@ -319,8 +326,9 @@ public final class CamModel implements AutoCloseable {
     Map<String, FloatTensor> out;
     runs.incrementAndGet();
     try (var lease = sessions.acquire(key, sk -> open(gradientModel(key.tensors(),
-        input.shape(), mode), activationBytes(input.dim(0), GRADIENT_ACTIVATIONS)))) {
-      out = OrtRunner.run(env, lease.session().session(), feeds, wanted);
+        input.shape(), mode, key.seedForm()), activationBytes(input.dim(0),
+            GRADIENT_ACTIVATIONS)))) {
+      out = OrtRunner.run(env, lease.session().session(), feeds, classFeed, wanted);
     }
     FloatTensor scores = asMatrix(out.get(scoreName)).requireFinite(OVERFLOW);
     Map<String, FloatTensor> acts = new HashMap<>();
@@ -376,7 +384,8 @@ public final class CamModel implements AutoCloseable {
     return graph.proto().toBuilder().setGraph(g).build();
   }
 
-  private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode) {
+  private ModelProto gradientModel(List<String> layers, long[] inputShape, BackwardMode mode,
+      SeedForm seedForm) {
     ModelGraph lifted = gradientGraph();
     for (String l : layers) {
       if (!lifted.hasTensor(l)) {
@@ -396,7 +405,8 @@ public final class CamModel implements AutoCloseable {
           needed);
     }
     long t0 = PhaseTrace.start();
-    ModelProto model = GradientGraphBuilder.build(lifted, layers, score, shapes, mode);
+    ModelProto model = GradientGraphBuilder.build(lifted, layers, score, shapes, mode,
+        seedForm);
     PhaseTrace.end("gradient graph build", t0);
     return model;
   }

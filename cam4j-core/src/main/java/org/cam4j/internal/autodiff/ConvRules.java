@@ -132,7 +132,9 @@ final class ConvRules {
       long[] y) {
     String g = e.reshape(grad, new long[] {y[0], y[1]});
     String w = e.reshape(weights, new long[] {y[1], x[1]});
-    return e.reshape(e.op("MatMul", new long[] {x[0], x[1]}, List.of(g, w)), x);
+    String product = ClassRows.product(e, g, w)
+        .orElseGet(() -> e.op("MatMul", new long[] {x[0], x[1]}, List.of(g, w)));
+    return e.reshape(product, x);
   }
 
   /**

@@ -23,6 +23,8 @@ public final class GradientEmitter {
   private final Map<String, long[]> shapes;
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> constants = new ArrayList<>();
+  /** The class seed and its reshapes that keep the rows, with what each row explains. */
+  private final Map<String, ClassSeed> classSeeds = new HashMap<>();
   private final StaticInts staticInts;
   private int counter;
 
@@ -91,6 +93,25 @@ public final class GradientEmitter {
     return outs;
   }
 
+  /**
+   * A seed {@code g[r] = weights[r] * onehot(classes[r])}, whatever trailing shape holds the
+   * classes of a row.
+   *
+   * @param classes int64 [N], the class of each row (flat index within the row)
+   * @param weights float [N, 1]
+   */
+  record ClassSeed(String classes, String weights) {
+  }
+
+  void markClassSeed(String tensor, ClassSeed seed) {
+    classSeeds.put(tensor, seed);
+  }
+
+  /** The class seed {@code tensor} holds, if it is one (reshaped or not). */
+  Optional<ClassSeed> classSeed(String tensor) {
+    return Optional.ofNullable(classSeeds.get(tensor));
+  }
+
   public void recordShape(String tensor, long[] shape) {
     shapes.put(tensor, shape.clone());
   }
@@ -102,6 +123,14 @@ public final class GradientEmitter {
   public String floats(long[] dims, float[] values) {
     String name = fresh("const");
     constants.add(Onnx.floatTensor(name, dims, values));
+    shapes.put(name, dims.clone());
+    return name;
+  }
+
+  /** An int64 tensor of the given shape ({@code []} for a scalar). */
+  public String longs(long[] dims, long... values) {
+    String name = fresh("const");
+    constants.add(Onnx.longTensor(name, dims, values));
     shapes.put(name, dims.clone());
     return name;
   }
@@ -194,10 +223,16 @@ public final class GradientEmitter {
   }
 
   public String reshape(String x, long[] shape) {
-    if (Arrays.equals(shape(x), shape)) {
+    long[] from = shape(x);
+    if (Arrays.equals(from, shape)) {
       return x;
     }
-    return op("Reshape", shape, List.of(x, ints(shape)));
+    String out = op("Reshape", shape, List.of(x, ints(shape)));
+    ClassSeed seed = classSeeds.get(x);
+    if (seed != null && shape.length > 0 && from.length > 0 && shape[0] == from[0]) {
+      classSeeds.put(out, seed);
+    }
+    return out;
   }
 
   public String transpose(String x, long[] perm) {

@@ -25,6 +25,11 @@ import org.cam4j.internal.onnx.ValueInfoProto;
  * {@code PROBABILITY} [N, 1] is 1 differentiate {@code sum_k w_k softmax(score)_k} instead of
  * {@code sum_k w_k score_k}: their seed is the softmax VJP {@code p * (w - <w, p>)}, which for
  * {@code w = e_c} is {@code p_c (e_c - p)}.
+ *
+ * <p>When every row explains one class score, the {@link SeedForm#CLASSES} form takes that class
+ * instead: {@code w = TOP * onehot(c)} with {@code c = CLASS}, or the row's argmax where
+ * {@code CLASS} is -1. A classifier head then gathers the class's weights rather than
+ * multiplying by all of them ({@link ClassRows}).
  */
 public final class GradientGraphBuilder {
   /** Graph input: explicit score weights per row, float [N, K]. */
@@ -33,6 +38,19 @@ public final class GradientGraphBuilder {
   public static final String TOP = "cam4j/top";
   /** Graph input: 1 where a row explains softmax probabilities rather than scores, float [N, 1]. */
   public static final String PROBABILITY = "cam4j/probability";
+  /**
+   * Graph input of the {@link SeedForm#CLASSES} form: per row, the class explained, or -1 for
+   * the row's top-1 class, int64 [N]; {@link #TOP} then holds that class's weight.
+   */
+  public static final String CLASS = "cam4j/class";
+
+  /** How the graph takes what each row explains. */
+  public enum SeedForm {
+    /** Any class weights and probability rows: {@link #SEED}, {@link #TOP}, {@link #PROBABILITY}. */
+    WEIGHTS,
+    /** One weighted class score per row: {@link #CLASS} and {@link #TOP}. */
+    CLASSES
+  }
 
   private GradientGraphBuilder() {
   }
@@ -56,6 +74,12 @@ public final class GradientGraphBuilder {
   /** Builds the forward+backward model for a backward mode (true or guided gradients). */
   public static ModelProto build(ModelGraph graph, List<String> targets, String score,
       Map<String, long[]> shapes, BackwardMode mode) {
+    return build(graph, targets, score, shapes, mode, SeedForm.WEIGHTS);
+  }
+
+  /** Builds the forward+backward model for a backward mode, taking the seed in a form. */
+  public static ModelProto build(ModelGraph graph, List<String> targets, String score,
+      Map<String, long[]> shapes, BackwardMode mode, SeedForm form) {
     BackwardPath path = BackwardPath.between(graph, targets, score);
     Set<String> supported = VjpRules.supportedOps();
     path.gradientStop(score).ifPresent(stop -> {
@@ -74,7 +98,9 @@ public final class GradientGraphBuilder {
     e.recordShape(SEED, seedShape);
     e.recordShape(TOP, new long[] {rows, 1});
     e.recordShape(PROBABILITY, new long[] {rows, 1});
-    String seed = e.reshape(inGraphSeed(e, score, seedShape), scoreShape);
+    e.recordShape(CLASS, new long[] {rows});
+    String seed = e.reshape(form == SeedForm.CLASSES ? classSeed(e, score, seedShape)
+        : inGraphSeed(e, score, seedShape), scoreShape);
 
     Map<String, List<String>> contributions = new HashMap<>();
     contributions.computeIfAbsent(score, k -> new ArrayList<>()).add(seed);
@@ -122,23 +148,47 @@ public final class GradientGraphBuilder {
     g.addAllNode(e.nodes());
     g.addAllNode(namedGradients);
     g.addAllInitializer(e.constants());
-    g.addInput(Onnx.floatValueInfo(SEED, seedShape));
-    g.addInput(Onnx.floatValueInfo(TOP, new long[] {rows, 1}));
-    g.addInput(Onnx.floatValueInfo(PROBABILITY, new long[] {rows, 1}));
+    if (form == SeedForm.CLASSES) {
+      g.addInput(Onnx.longValueInfo(CLASS, new long[] {rows}));
+      g.addInput(Onnx.floatValueInfo(TOP, new long[] {rows, 1}));
+    } else {
+      g.addInput(Onnx.floatValueInfo(SEED, seedShape));
+      g.addInput(Onnx.floatValueInfo(TOP, new long[] {rows, 1}));
+      g.addInput(Onnx.floatValueInfo(PROBABILITY, new long[] {rows, 1}));
+    }
     g.addAllOutput(extraOutputs);
     return graph.proto().toBuilder().setGraph(g).build();
   }
 
   private static String inGraphSeed(GradientEmitter e, String score, long[] seedShape) {
     String flat = e.reshape(score, seedShape);
-    String argmax = e.op("ArgMax", new long[] {seedShape[0]}, List.of(flat),
-        Onnx.attr("axis", 1L), Onnx.attr("keepdims", 0L));
-    String oneHot = e.op("OneHot", seedShape, List.of(argmax, e.ints(seedShape[1]),
-        e.floats(new long[] {2}, new float[] {0f, 1f})), Onnx.attr("axis", -1L));
+    String oneHot = oneHot(e, argmax(e, flat), seedShape);
     String weights = e.add(SEED, e.mul(TOP, oneHot));
     String p = e.op("Softmax", seedShape, List.of(flat), Onnx.attr("axis", 1L));
     String dot = e.reduceSum(e.mul(weights, p), new long[] {1}, true);
     String throughSoftmax = e.mul(p, e.sub(weights, dot));
     return e.where(e.greater(PROBABILITY, e.scalar(0.5f)), throughSoftmax, weights);
+  }
+
+  /** {@code TOP * onehot(c)}, marked so heads gather rows of their weights. */
+  private static String classSeed(GradientEmitter e, String score, long[] seedShape) {
+    long[] rows = {seedShape[0]};
+    String unset = e.op("Less", rows, List.of(CLASS, e.longs(new long[0], 0)));
+    String classes = e.op("Where", rows, List.of(unset, argmax(e, e.reshape(score, seedShape)),
+        CLASS));
+    String seed = e.mul(TOP, oneHot(e, classes, seedShape));
+    e.markClassSeed(seed, new GradientEmitter.ClassSeed(classes, TOP));
+    return seed;
+  }
+
+  /** Each row's top-1 class in the scores [N, K]. */
+  private static String argmax(GradientEmitter e, String flatScores) {
+    return e.op("ArgMax", new long[] {e.shape(flatScores)[0]}, List.of(flatScores),
+        Onnx.attr("axis", 1L), Onnx.attr("keepdims", 0L));
+  }
+
+  private static String oneHot(GradientEmitter e, String classes, long[] seedShape) {
+    return e.op("OneHot", seedShape, List.of(classes, e.ints(seedShape[1]),
+        e.floats(new long[] {2}, new float[] {0f, 1f})), Onnx.attr("axis", -1L));
   }
 }

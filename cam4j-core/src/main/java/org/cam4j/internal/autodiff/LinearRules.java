@@ -27,8 +27,10 @@ final class LinearRules {
     float beta = n.attrs().getFloat("beta", 1f);
     String g = n.outputGrad(0);
     if (n.needsGrad(0)) {
-      String ga = transA
-          ? gemm(e, n.inputShape(0), n.input(1), g, transB, true, alpha)
+      String rows = transA ? null : ClassRows.product(e, g,
+          transB ? n.input(1) : e.transpose(n.input(1), new long[] {1, 0})).orElse(null);
+      String ga = rows != null ? (alpha == 1f ? rows : e.mul(rows, e.scalar(alpha)))
+          : transA ? gemm(e, n.inputShape(0), n.input(1), g, transB, true, alpha)
           : gemm(e, n.inputShape(0), g, n.input(1), false, !transB, alpha);
       n.addGrad(0, ga);
     }
@@ -65,7 +67,10 @@ final class LinearRules {
       String bt = e.transpose(n.input(1), swapLast(b.length));
       long[] full = GradientEmitter.broadcast(n.outputShape(0), a);
       full[full.length - 1] = a[a.length - 1];
-      n.addGrad(0, e.unbroadcast(e.op("MatMul", full, List.of(g, bt)), a));
+      String rows = a.length == 2 && b.length == 2 ? ClassRows.product(e, g, bt).orElse(null)
+          : null;
+      n.addGrad(0, rows != null ? rows
+          : e.unbroadcast(e.op("MatMul", full, List.of(g, bt)), a));
     }
     if (n.needsGrad(1)) {
       String at = e.transpose(n.input(0), swapLast(a.length));

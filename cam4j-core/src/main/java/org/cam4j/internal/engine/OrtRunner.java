@@ -59,6 +59,12 @@ public final class OrtRunner {
    */
   public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
       Map<String, FloatTensor> feeds, Set<String> outputs) {
+    return run(env, session, feeds, Map.of(), outputs);
+  }
+
+  /** {@link #run}, with int64 vector inputs besides the float ones. */
+  public static Map<String, FloatTensor> run(OrtEnvironment env, OrtSession session,
+      Map<String, FloatTensor> feeds, Map<String, long[]> indexFeeds, Set<String> outputs) {
     long t0 = PhaseTrace.start();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
@@ -66,6 +72,9 @@ public final class OrtRunner {
       for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
         inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
             f.getValue().shape()));
+      }
+      for (Map.Entry<String, long[]> f : indexFeeds.entrySet()) {
+        inputs.put(f.getKey(), OnnxTensor.createTensor(env, f.getValue().clone()));
       }
       Terminate terminate = new Terminate(options);
       try (Cancellation.Hook hook = Cancellation.onCancel(terminate);

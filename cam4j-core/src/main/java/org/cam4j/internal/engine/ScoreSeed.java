@@ -2,6 +2,7 @@ package org.cam4j.internal.engine;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.cam4j.InvalidInputException;
 import org.cam4j.explain.Target;
 import org.cam4j.tensor.FloatTensor;
@@ -12,6 +13,9 @@ import org.cam4j.tensor.FloatTensor;
  * through the softmax (probabilities rather than scores). Immutable.
  */
 public final class ScoreSeed {
+  /** {@link #onlyNonzero}'s answer for a row with several nonzero weights. */
+  private static final int MANY = -2;
+
   private final int rows;
   private final float[][] weights;
   /** Per row, the weight of the row's own top-1 class: 1, -1 when negated, 0 for none. */
@@ -173,14 +177,57 @@ public final class ScoreSeed {
       if (w == null) {
         continue;
       }
-      if (w.length > classes) {
-        int last = w.length - 1;
-        throw new InvalidInputException("class " + last + " is out of range: the model has "
-            + classes + " classes (0.." + (classes - 1) + ")");
-      }
+      checkRange(w, classes);
       System.arraycopy(w, 0, m, r * classes, w.length);
     }
     return m;
+  }
+
+  private static void checkRange(float[] w, int classes) {
+    if (w.length > classes) {
+      int last = w.length - 1;
+      throw new InvalidInputException("class " + last + " is out of range: the model has "
+          + classes + " classes (0.." + (classes - 1) + ")");
+    }
+  }
+
+  /** Per row, the one class it explains (-1: the row's own top-1) and that class's weight. */
+  public record ClassWeights(long[] classes, float[] weights) {
+  }
+
+  /**
+   * The seed as one weighted class per row, when every row explains a single class score (its
+   * top-1 or one class with a nonzero weight, not a probability); empty otherwise.
+   */
+  public Optional<ClassWeights> singleClasses(int classes) {
+    long[] c = new long[rows];
+    float[] w = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      int only = weights[r] == null ? -1 : onlyNonzero(weights[r]);
+      if (probability[r] || only == MANY || (only >= 0 && top[r] != 0f)) {
+        return Optional.empty();
+      }
+      if (only >= 0) {
+        checkRange(weights[r], classes);
+      }
+      c[r] = only;
+      w[r] = only >= 0 ? weights[r][only] : top[r];
+    }
+    return Optional.of(new ClassWeights(c, w));
+  }
+
+  /** The index of the one nonzero weight, -1 for none, {@link #MANY} for several. */
+  private static int onlyNonzero(float[] w) {
+    int found = -1;
+    for (int k = 0; k < w.length; k++) {
+      if (w[k] != 0f) {
+        if (found >= 0) {
+          return MANY;
+        }
+        found = k;
+      }
+    }
+    return found;
   }
 
   public float[] topWeights() {

@@ -77,8 +77,16 @@ public final class Onnx {
 
   /** A float tensor value info; a dim of -1 becomes the symbolic dimension "N". */
   public static ValueInfoProto floatValueInfo(String name, long[] shape) {
-    TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder()
-        .setElemType(TensorProto.DataType.FLOAT_VALUE);
+    return valueInfo(name, TensorProto.DataType.FLOAT_VALUE, shape);
+  }
+
+  /** An int64 tensor value info, dims as in {@link #floatValueInfo}. */
+  public static ValueInfoProto longValueInfo(String name, long[] shape) {
+    return valueInfo(name, TensorProto.DataType.INT64_VALUE, shape);
+  }
+
+  private static ValueInfoProto valueInfo(String name, int elemType, long[] shape) {
+    TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(elemType);
     if (shape != null) {
       TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
       for (long d : shape) {

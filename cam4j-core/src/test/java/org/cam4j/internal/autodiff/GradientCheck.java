@@ -54,6 +54,7 @@ final class GradientCheck {
   private int maxElements = 40;
   private boolean skipKinks;
   private boolean probabilities;
+  private boolean classSeed;
   private BackwardMode mode = BackwardMode.GRADIENT;
 
   private GradientCheck(TinyModel model) {
@@ -111,6 +112,15 @@ final class GradientCheck {
    */
   GradientCheck probabilities() {
     probabilities = true;
+    return this;
+  }
+
+  /**
+   * Builds the graph's {@link GradientGraphBuilder.SeedForm#CLASSES} form and differentiates one
+   * random class per row, with a random weight, fed as CLASS and TOP.
+   */
+  GradientCheck classSeed() {
+    classSeed = true;
     return this;
   }
 
@@ -173,10 +183,17 @@ final class GradientCheck {
         return;
       }
       cam = null;
-      gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes, mode);
+      gradientModel = GradientGraphBuilder.build(graph, targets, score, shapes, mode,
+          classSeed ? GradientGraphBuilder.SeedForm.CLASSES
+              : GradientGraphBuilder.SeedForm.WEIGHTS);
       assertEquals(forward.getOpsetImportList(), gradientModel.getOpsetImportList(),
           "the gradient model must keep the model's opset");
       session = session(gradientModel);
+    }
+
+    /** The scores of the last {@link #gradients} call. */
+    float[] scores() {
+      return scoreValues.clone();
     }
 
     ModelProto gradientModel() {
@@ -193,8 +210,16 @@ final class GradientCheck {
       return new long[] {s[0], TinyModel.size(s) / s[0]};
     }
 
+    /** Random weights for every class; with {@link #classSeed()}, for one class per row. */
     float[] randomSeed(Random r) {
       float[] seed = new float[TinyModel.size(seedShape())];
+      if (classSeed) {
+        int k = (int) seedShape()[1];
+        for (int row = 0; row < seedShape()[0]; row++) {
+          seed[row * k + r.nextInt(k)] = (float) r.nextGaussian();
+        }
+        return seed;
+      }
       for (int i = 0; i < seed.length; i++) {
         seed[i] = (float) r.nextGaussian();
       }
@@ -206,6 +231,34 @@ final class GradientCheck {
       if (cam != null) {
         return camGradients(seed);
       }
+      int rows = (int) seedShape()[0];
+      long[] classes = new long[rows];
+      float[] top = new float[rows];
+      if (classSeed) {
+        int k = (int) seedShape()[1];
+        for (int row = 0; row < rows; row++) {
+          for (int c = 0; c < k; c++) {
+            if (seed[row * k + c] != 0f) {
+              classes[row] = c;
+              top[row] = seed[row * k + c];
+            }
+          }
+        }
+      }
+      return run(seed, classes, top);
+    }
+
+    /**
+     * With {@link #classSeed()}: the gradients of {@code weights[r]} times each row's top-1
+     * score, the class left to the graph (CLASS -1).
+     */
+    Map<String, float[]> topClassGradients(float[] weights) {
+      long[] classes = new long[weights.length];
+      Arrays.fill(classes, -1);
+      return run(new float[TinyModel.size(seedShape())], classes, weights);
+    }
+
+    private Map<String, float[]> run(float[] seed, long[] classes, float[] top) {
       long[] seedShape = seedShape();
       Map<String, float[]> feeds = new LinkedHashMap<>();
       Map<String, long[]> feedShapes = new HashMap<>();
@@ -213,7 +266,7 @@ final class GradientCheck {
       feedShapes.put(model.inputName(), model.inputShape());
       feeds.put(GradientGraphBuilder.SEED, seed);
       feedShapes.put(GradientGraphBuilder.SEED, seedShape);
-      feeds.put(GradientGraphBuilder.TOP, new float[(int) seedShape[0]]);
+      feeds.put(GradientGraphBuilder.TOP, top);
       feedShapes.put(GradientGraphBuilder.TOP, new long[] {seedShape[0], 1});
       float[] probability = new float[(int) seedShape[0]];
       Arrays.fill(probability, probabilities ? 1f : 0f);
@@ -222,7 +275,8 @@ final class GradientCheck {
       Set<String> wanted = new LinkedHashSet<>(targets);
       wanted.add(score);
       targets.forEach(t -> wanted.add(GradientGraphBuilder.gradientName(t)));
-      Map<String, float[]> out = GradientCheck.run(session, feeds, feedShapes, wanted);
+      Map<String, float[]> out = GradientCheck.run(session, feeds, feedShapes,
+          Map.of(GradientGraphBuilder.CLASS, classes), wanted);
       scoreValues = out.get(score);
       targets.forEach(t -> values.put(t, out.get(t)));
       Map<String, float[]> grads = new LinkedHashMap<>();
@@ -388,12 +442,23 @@ final class GradientCheck {
   /** Runs a session on float feeds and returns the wanted float outputs. */
   private static Map<String, float[]> run(OrtSession session, Map<String, float[]> feeds,
       Map<String, long[]> shapes, Set<String> wanted) {
+    return run(session, feeds, shapes, Map.of(), wanted);
+  }
+
+  /** Runs with the feeds the session takes: {@code feeds} float, {@code indexFeeds} int64 [n]. */
+  private static Map<String, float[]> run(OrtSession session, Map<String, float[]> feeds,
+      Map<String, long[]> shapes, Map<String, long[]> indexFeeds, Set<String> wanted) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       for (Map.Entry<String, float[]> f : feeds.entrySet()) {
         if (session.getInputNames().contains(f.getKey())) {
           inputs.put(f.getKey(), OnnxTensor.createTensor(ENV, FloatBuffer.wrap(f.getValue()),
               shapes.get(f.getKey())));
+        }
+      }
+      for (Map.Entry<String, long[]> f : indexFeeds.entrySet()) {
+        if (session.getInputNames().contains(f.getKey())) {
+          inputs.put(f.getKey(), OnnxTensor.createTensor(ENV, f.getValue()));
         }
       }
       try (OrtSession.Result result = session.run(inputs, wanted)) {
