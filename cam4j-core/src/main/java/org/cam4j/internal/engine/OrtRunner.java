@@ -5,8 +5,6 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,18 +18,12 @@ import org.cam4j.tensor.FloatTensor;
 
 /**
  * Runs a session on float inputs and copies the requested float outputs out, freeing natives.
- * Each value crosses once: an input is copied into the direct buffer ONNX Runtime reads in place,
- * and an output is taken as the heap array {@link OnnxTensor#getFloatBuffer()} copies it into.
+ * Each value crosses once: an input is copied into direct memory ONNX Runtime reads in place (the
+ * thread's {@link InputMemory}), and an output is taken as the heap array
+ * {@link OnnxTensor#getFloatBuffer()} copies it into.
  */
 public final class OrtRunner {
   private OrtRunner() {
-  }
-
-  private static FloatBuffer direct(FloatTensor t) {
-    FloatBuffer b = ByteBuffer.allocateDirect(t.size() * Float.BYTES).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    b.put(t.buffer()).flip();
-    return b;
   }
 
   /**
@@ -69,8 +61,10 @@ public final class OrtRunner {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
       options.setLogLevel(OrtEnv.LOG_LEVEL);
+      InputMemory memory = InputMemory.forRun(feeds.values().stream()
+          .mapToLong(FloatTensor::size).sum(), feeds.size());
       for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
-        inputs.put(f.getKey(), OnnxTensor.createTensor(env, direct(f.getValue()),
+        inputs.put(f.getKey(), OnnxTensor.createTensor(env, memory.copy(f.getValue()),
             f.getValue().shape()));
       }
       for (Map.Entry<String, long[]> f : indexFeeds.entrySet()) {
