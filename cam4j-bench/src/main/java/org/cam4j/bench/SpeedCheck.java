@@ -15,6 +15,8 @@ import org.cam4j.tensor.FloatTensor;
  * {@code --only gradcam}: Grad-CAM at the default layer, the middle and first block and all blocks,
  * then saliency and guided backprop, against the plain forward at batch 1, timed by thread CPU
  * time with one ONNX Runtime thread; each ratio next to its {@link WorkFloor} and its target.
+ * A ratio is the median over rounds of the case's sample over the baseline's in the same round
+ * ({@link Stats#ofRatios}); "min" is the fastest sample over the baseline's fastest.
  */
 final class SpeedCheck {
   /** One ONNX Runtime thread, so a call's work runs on (and is timed by) the calling thread. */
@@ -54,8 +56,8 @@ final class SpeedCheck {
       RoundRobin rounds = new RoundRobin(settings.warmupRounds(), settings.measuredRounds(),
           Clock.THREAD_CPU);
       Map<Workload, RoundRobin.Outcome> outcomes = rounds.run(w, () -> { });
-      Stats plain = Stats.of(outcomes.get(w.get(0)).millis());
-      Stats allBlocks = Stats.of(outcomes.get(all).millis());
+      double[] plain = outcomes.get(w.get(0)).millis();
+      double[] allBlocks = outcomes.get(all).millis();
       lines.add(String.format(Locale.ROOT, "%s: batch 1, 1 ONNX Runtime thread, thread CPU time,"
           + " %d rounds; layers: default %s, middle %s, first %s", file,
           settings.measuredRounds(), layers.defaultLayer(), layers.middleBlock(),
@@ -63,10 +65,12 @@ final class SpeedCheck {
       lines.add(String.format(Locale.ROOT, "  %-42s %9s %7s %7s %7s  %s", "case", "ms", "ratio",
           "min", "floor", "target"));
       for (Workload c : w) {
-        Stats s = Stats.of(outcomes.get(c).millis());
+        double[] samples = outcomes.get(c).millis();
+        Stats s = Stats.of(samples);
         boolean inputGradient = c.target() == SpeedTargets.INPUT_GRADIENT_OVER_ALL_BLOCKS;
-        Stats base = inputGradient ? allBlocks : plain;
-        double ratio = s.median() / base.median();
+        double[] baseSamples = inputGradient ? allBlocks : plain;
+        Stats base = Stats.of(baseSamples);
+        double ratio = Stats.ofRatios(samples, baseSamples).median();
         String floor = c == defaultLayer ? fmt(floors.floor(List.of(layers.defaultLayer())))
             : c == middle ? fmt(floors.floor(List.of(layers.middleBlock())))
             : c == first ? fmt(floors.floor(List.of(layers.firstBlock())))

@@ -22,6 +22,22 @@ public record Stats(int n, double median, double q1, double q3, double min, doub
         s[s.length - 1]);
   }
 
+  /**
+   * The spread of {@code samples[r] / baseline[r]}: each sample over the baseline's sample of
+   * the same round, so what disturbs a round (another process, a slower CPU state) hits both.
+   */
+  public static Stats ofRatios(double[] samples, double[] baseline) {
+    if (samples.length != baseline.length) {
+      throw new IllegalArgumentException(samples.length + " samples for " + baseline.length
+          + " baseline samples");
+    }
+    double[] ratios = new double[samples.length];
+    for (int r = 0; r < ratios.length; r++) {
+      ratios[r] = samples[r] / baseline[r];
+    }
+    return of(ratios);
+  }
+
   private static double quantile(double[] sorted, double q) {
     double pos = q * (sorted.length - 1);
     int lo = (int) Math.floor(pos);
