@@ -16,7 +16,9 @@ import org.cam4j.tensor.FloatTensor;
  * then saliency and guided backprop, against the plain forward at batch 1, timed by thread CPU
  * time with one ONNX Runtime thread; each ratio next to its {@link WorkFloor} and its target.
  * A ratio is the median over rounds of the case's sample over the baseline's in the same round
- * ({@link Stats#ofRatios}); "min" is the fastest sample over the baseline's fastest.
+ * ({@link Stats#ofRatios}); "min" is the fastest sample over the baseline's fastest. The floor of
+ * saliency and guided backprop, which are judged against all blocks, is the input's floor over
+ * all blocks' floor.
  */
 final class SpeedCheck {
   /** One ONNX Runtime thread, so a call's work runs on (and is timed by) the calling thread. */
@@ -56,6 +58,7 @@ final class SpeedCheck {
       RoundRobin rounds = new RoundRobin(settings.warmupRounds(), settings.measuredRounds(),
           Clock.THREAD_CPU);
       Map<Workload, RoundRobin.Outcome> outcomes = rounds.run(w, () -> { });
+      double inputFloor = floors.floor(List.of(model.signature().inputName()));
       double[] plain = outcomes.get(w.get(0)).millis();
       double[] allBlocks = outcomes.get(all).millis();
       lines.add(String.format(Locale.ROOT, "%s: batch 1, 1 ONNX Runtime thread, thread CPU time,"
@@ -74,7 +77,8 @@ final class SpeedCheck {
         String floor = c == defaultLayer ? fmt(floors.floor(List.of(layers.defaultLayer())))
             : c == middle ? fmt(floors.floor(List.of(layers.middleBlock())))
             : c == first ? fmt(floors.floor(List.of(layers.firstBlock())))
-            : c == all ? fmt(floors.floor(layers.blocks())) : "";
+            : c == all ? fmt(floors.floor(layers.blocks()))
+            : inputGradient ? fmt(inputFloor / floors.floor(layers.blocks())) : "";
         String verdict = c.target() == null ? ""
             : (inputGradient ? "vs all blocks " : "") + c.target().label() + " "
                 + c.target().verdict(ratio);
