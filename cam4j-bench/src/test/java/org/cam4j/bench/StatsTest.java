@@ -1,6 +1,7 @@
 package org.cam4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,5 +24,18 @@ class StatsTest {
     assertEquals(2.5, s.q3());
     assertEquals(1, s.min());
     assertEquals(3, s.max());
+  }
+
+  /** Round 1 ran slow on both sides: paired, it counts as 2x; the ratio of medians says 1.5x. */
+  @Test
+  void ratiosPairEachSampleWithTheBaselinesOfItsRound() {
+    double[] samples = {10, 2, 3};
+    double[] baseline = {5, 2, 1};
+    Stats r = Stats.ofRatios(samples, baseline);
+    assertEquals(2, r.median());
+    assertEquals(1, r.min());
+    assertEquals(3, r.max());
+    assertEquals(1.5, Stats.of(samples).median() / Stats.of(baseline).median());
+    assertThrows(IllegalArgumentException.class, () -> Stats.ofRatios(samples, new double[2]));
   }
 }
