@@ -1,14 +1,18 @@
 package org.cam4j.method;
 
+import org.cam4j.internal.maps.TensorArrays;
 import org.cam4j.tensor.FloatTensor;
 
-/** A [N,C,h,w] tensor unpacked for the per-channel loops of the CAM methods. */
+/**
+ * A [N,C,h,w] tensor unpacked for the per-channel loops of the CAM methods. {@link #of} reads the
+ * tensor's own array (not a copy): no method writes to {@link #data}.
+ */
 record FeatureMaps(float[] data, int n, int c, int h, int w) {
   public static FeatureMaps of(FloatTensor t) {
     if (t.rank() != 4) {
       throw new IllegalArgumentException("expected a [N,C,h,w] feature map, got " + t);
     }
-    return new FeatureMaps(t.toArray(), (int) t.dim(0), (int) t.dim(1), (int) t.dim(2),
+    return new FeatureMaps(TensorArrays.readOnly(t), (int) t.dim(0), (int) t.dim(1), (int) t.dim(2),
         (int) t.dim(3));
   }
 

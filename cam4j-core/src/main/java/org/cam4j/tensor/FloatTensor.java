@@ -2,11 +2,16 @@ package org.cam4j.tensor;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.cam4j.internal.maps.TensorArrays;
 
 /** An immutable dense float32 tensor in row-major order. */
 public final class FloatTensor {
   private final long[] shape;
   private final float[] data;
+
+  static {
+    TensorArrays.register(t -> t.data);
+  }
 
   private FloatTensor(long[] shape, float[] data) {
     this.shape = shape;
