@@ -65,6 +65,26 @@ record FeatureMaps(float[] data, int n, int c, int h, int w) {
     return withData(out);
   }
 
+  /** {@code sum_c w_c A_c} per image, [N,h,w]: {@code weighted(weights).channelSum()}. */
+  public FloatTensor weightedChannelSum(float[] weights) {
+    if (weights.length != n * c) {
+      throw new IllegalArgumentException("expected " + n * c + " channel weights, got "
+          + weights.length);
+    }
+    float[] out = new float[n * area()];
+    for (int i = 0; i < n; i++) {
+      int o = i * area();
+      for (int ch = 0; ch < c; ch++) {
+        float wc = weights[i * c + ch];
+        int base = offset(i, ch);
+        for (int p = 0; p < area(); p++) {
+          out[o + p] += wc * data[base + p];
+        }
+      }
+    }
+    return FloatTensor.wrap(new long[] {n, h, w}, out);
+  }
+
   /** The sum over channels, [N,h,w]. */
   public FloatTensor channelSum() {
     float[] out = new float[n * area()];

@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
 /** Grad-CAM (Selvaraju et al. 2017): w_c = spatial mean of d(score)/dA_c. */
-public final class GradCam extends CamMethod {
+public final class GradCam extends ChannelWeightedCam {
   @Override
   public String name() {
     return "gradcam";

@@ -5,7 +5,7 @@ package org.cam4j.method;
  * {@code alpha = G^2 / (2 G^2 + s G^3 + 1e-6)} (0 where G = 0) and
  * {@code w_c = sum(max(G, 0) * alpha)}.
  */
-public final class GradCamPlusPlus extends CamMethod {
+public final class GradCamPlusPlus extends ChannelWeightedCam {
   @Override
   public String name() {
     return "gradcam++";

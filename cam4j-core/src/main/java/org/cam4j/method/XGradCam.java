@@ -1,7 +1,7 @@
 package org.cam4j.method;
 
 /** XGrad-CAM (Fu et al. 2020): {@code w_c = sum(G_c * A_c) / (sum(A_c) + 1e-7)}. */
-public final class XGradCam extends CamMethod {
+public final class XGradCam extends ChannelWeightedCam {
   @Override
   public String name() {
     return "xgradcam";
