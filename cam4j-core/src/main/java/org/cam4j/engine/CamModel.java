@@ -304,16 +304,8 @@ public final class CamModel implements AutoCloseable {
     Optional<ScoreSeed.ClassWeights> single = seed.singleClasses((int) k);
     SessionKey key = new SessionKey(true, List.copyOf(new TreeSet<>(unique)),
         boxed(input.shape()), mode, single.isPresent() ? SeedForm.CLASSES : SeedForm.WEIGHTS);
-    long[] rowShape = {seed.rows(), 1};
-    Map<String, FloatTensor> feeds = single.isPresent()
-        ? Map.of(signature.inputName(), input,
-            GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, single.get().weights()))
-        : Map.of(signature.inputName(), input,
-            GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), k},
-                seed.seedMatrix((int) k)),
-            GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, seed.topWeights()),
-            GradientGraphBuilder.PROBABILITY, FloatTensor.wrap(rowShape,
-                seed.probabilityFlags()));
+    Map<String, FloatTensor> feeds = new HashMap<>(seedFeeds(seed, single, k));
+    feeds.put(signature.inputName(), input);
     Map<String, long[]> classFeed = single.map(c -> Map.of(GradientGraphBuilder.CLASS,
         c.classes())).orElse(Map.of());
     Set<String> wanted = new LinkedHashSet<>();
@@ -339,6 +331,20 @@ public final class CamModel implements AutoCloseable {
     }
     return new GradientResult(scoreName, scores, seed.explainedClasses(scores), unique, acts,
         grads);
+  }
+
+  /** The float seed inputs of the form the seed runs in (the CLASS input aside). */
+  private static Map<String, FloatTensor> seedFeeds(ScoreSeed seed,
+      Optional<ScoreSeed.ClassWeights> single, long classes) {
+    long[] rowShape = {seed.rows(), 1};
+    if (single.isPresent()) {
+      return Map.of(GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, single.get().weights()));
+    }
+    return Map.of(
+        GradientGraphBuilder.SEED, FloatTensor.wrap(new long[] {seed.rows(), classes},
+            seed.seedMatrix((int) classes)),
+        GradientGraphBuilder.TOP, FloatTensor.wrap(rowShape, seed.topWeights()),
+        GradientGraphBuilder.PROBABILITY, FloatTensor.wrap(rowShape, seed.probabilityFlags()));
   }
 
   /**

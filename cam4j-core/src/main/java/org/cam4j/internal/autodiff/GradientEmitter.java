@@ -135,11 +135,9 @@ public final class GradientEmitter {
     return name;
   }
 
+  /** An int64 vector. */
   public String ints(long... values) {
-    String name = fresh("const");
-    constants.add(Onnx.longTensor(name, new long[] {values.length}, values));
-    shapes.put(name, new long[] {values.length});
-    return name;
+    return longs(new long[] {values.length}, values);
   }
 
   public String mul(String a, String b) {

@@ -68,7 +68,7 @@ public final class OrtRunner {
             f.getValue().shape()));
       }
       for (Map.Entry<String, long[]> f : indexFeeds.entrySet()) {
-        inputs.put(f.getKey(), OnnxTensor.createTensor(env, f.getValue().clone()));
+        inputs.put(f.getKey(), OnnxTensor.createTensor(env, f.getValue()));
       }
       Terminate terminate = new Terminate(options);
       try (Cancellation.Hook hook = Cancellation.onCancel(terminate);
